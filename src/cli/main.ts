@@ -1,0 +1,44 @@
+#!/usr/bin/env node
+import { runDemo } from './demo-command.ts';
+import { SANDBOX_USAGE, runSandboxCommand } from './sandbox-command.ts';
+import { UsageError } from './usage-error.ts';
+
+const USAGE = `Usage: gopherguard <command>
+
+Commands:
+  sandbox   run a local cluster of real Kubernetes components (see: gopherguard sandbox --help)
+  demo      start the sandbox and show how to use it
+
+${SANDBOX_USAGE}`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : 2;
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(`${command === 'sandbox' ? SANDBOX_USAGE : USAGE}\n`);
+    return 0;
+  }
+  switch (command) {
+    case 'sandbox':
+      return runSandboxCommand(rest);
+    case 'demo':
+      return runDemo();
+    default:
+      throw new UsageError(`unknown command: ${command}`, USAGE);
+  }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError) {
+    process.stderr.write(`gopherguard: ${error.message}\n${error.usage ? `\n${error.usage}\n` : ''}`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`gopherguard: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,95 @@
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { describeComponents, ensureComponents, type Tier } from '../sandbox/build-all.ts';
+import { sandboxStatus, startSandbox, stopSandbox, type SandboxState } from '../sandbox/cluster/sandbox.ts';
+import { defaultSandboxDir } from '../sandbox/paths.ts';
+import { UsageError } from './usage-error.ts';
+
+export const SANDBOX_USAGE = `Usage: gopherguard sandbox <command> [options]
+
+Commands:
+  up       start a sandbox cluster and print how to reach it
+  down     stop every process of a sandbox
+  status   show a sandbox's components and whether the API server is ready
+  build    build (or find in the cache) the binaries of a tier, and say where they are
+
+Options:
+  --tier 1|2     1: etcd + kube-apiserver; 2: + controller manager, scheduler, KWOK (default 2)
+  --name NAME    which sandbox (default "default"); each has its own folder and ports
+  --dir DIR      the sandbox's folder (default ~/.local/state/gopherguard/sandboxes/NAME)
+  --nodes N      simulated nodes in tier 2 (default 3)
+
+Binaries come from GOPHERGUARD_ETCD, GOPHERGUARD_KUBE_APISERVER, GOPHERGUARD_KUBE_CONTROLLER_MANAGER,
+GOPHERGUARD_KUBE_SCHEDULER, GOPHERGUARD_KWOK if set, else from the cache
+(GOPHERGUARD_SANDBOX_CACHE, default ~/.cache/gopherguard/sandbox), else are built with Go.`;
+
+const report = (line: string) => process.stderr.write(`[sandbox] ${line}\n`);
+
+export interface SandboxCliOptions {
+  tier: Tier;
+  dir: string;
+  nodes: number;
+}
+
+export function parseSandboxOptions(args: string[]): { command: string | undefined; options: SandboxCliOptions } {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      tier: { type: 'string', default: '2' },
+      name: { type: 'string', default: 'default' },
+      dir: { type: 'string' },
+      nodes: { type: 'string', default: '3' },
+    },
+  });
+  if (values.tier !== '1' && values.tier !== '2') throw new UsageError(`--tier must be 1 or 2, not ${values.tier}`);
+  const nodes = Number(values.nodes);
+  if (!Number.isInteger(nodes) || nodes < 1 || nodes > 100) throw new UsageError(`--nodes must be a whole number from 1 to 100, not ${values.nodes}`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(values.name)) throw new UsageError(`--name must be lower-case letters, digits and dashes, not ${values.name}`);
+  const dir = values.dir ? resolve(values.dir) : defaultSandboxDir(values.name);
+  return { command: positionals[0], options: { tier: Number(values.tier) as Tier, dir, nodes } };
+}
+
+export function usageLines(state: SandboxState): string[] {
+  return [
+    `export KUBECONFIG=${state.kubeconfig}`,
+    '',
+    `# tier ${state.tier} sandbox at ${state.server}, ready in ${(state.startupMs / 1000).toFixed(1)}s; logs in ${state.dir}/logs`,
+    '# kubectl get nodes          (any kubectl 1.34+ works with this kubeconfig)',
+    `# gopherguard sandbox down --dir ${state.dir}`,
+  ];
+}
+
+export async function runSandboxCommand(args: string[]): Promise<number> {
+  const { command, options } = parseSandboxOptions(args);
+  switch (command) {
+    case 'up': {
+      const state = await startSandbox({ dir: options.dir, tier: options.tier, nodes: options.nodes, report });
+      process.stdout.write(`${usageLines(state).join('\n')}\n`);
+      return 0;
+    }
+    case 'down': {
+      const { stopped } = await stopSandbox(options.dir);
+      report(stopped > 0 ? `stopped ${stopped} processes; nothing of the sandbox in ${options.dir} is listening` : `no sandbox was running in ${options.dir}`);
+      return 0;
+    }
+    case 'status': {
+      const status = await sandboxStatus(options.dir);
+      if (!status) {
+        process.stdout.write(`no sandbox in ${options.dir}\n`);
+        return 1;
+      }
+      process.stdout.write(`tier ${status.state.tier} at ${status.state.server}: API server ${status.apiserverReady ? 'ready' : 'NOT ready'}\n`);
+      for (const c of status.components) process.stdout.write(`  ${c.name.padEnd(24)} pid ${String(c.pid).padEnd(8)} ${c.running ? 'running' : 'STOPPED'}  ${c.logFile}\n`);
+      process.stdout.write(`export KUBECONFIG=${status.state.kubeconfig}\n`);
+      return status.apiserverReady && status.components.every((c) => c.running) ? 0 : 1;
+    }
+    case 'build': {
+      const built = await ensureComponents(options.tier, report);
+      process.stdout.write(`${describeComponents(built).join('\n')}\n`);
+      return 0;
+    }
+    default:
+      throw new UsageError(command ? `unknown sandbox command: ${command}` : 'which sandbox command?', SANDBOX_USAGE);
+  }
+}

@@ -1,0 +1,3 @@
+export { resolveComponent, BinaryNotUsableError, type ResolvedComponent, type ResolveOptions } from './resolve.ts';
+export { COMPONENTS, type ComponentName } from './recipes.ts';
+export { formatDuration, type Report } from './go-command.ts';

@@ -1,0 +1,130 @@
+import { cp, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runGo, type Report } from './go-command.ts';
+
+export interface BuildContext {
+  version: string;
+  /** Empty folder that receives the binaries (and assets) of this component. */
+  outDir: string;
+  /** Scratch folder, deleted afterwards. */
+  workDir: string;
+  env: NodeJS.ProcessEnv;
+  report: Report;
+}
+
+type Recipe = (ctx: BuildContext) => Promise<void>;
+
+function go(ctx: BuildContext, label: string, cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {
+  return runGo(args, { cwd, env: { ...ctx.env, ...env }, label, report: ctx.report });
+}
+
+/** Where the Go module proxy's copy of a module lands in the module cache. */
+async function moduleDir(ctx: BuildContext, label: string, module: string): Promise<string> {
+  const json = await go(ctx, label, ctx.workDir, ['mod', 'download', '-json', module]);
+  const info = JSON.parse(json) as { Dir?: string; Error?: string };
+  if (!info.Dir) throw new Error(`go mod download ${module} failed: ${info.Error ?? 'no Dir in its answer'}`);
+  return info.Dir;
+}
+
+/**
+ * etcd's server module has local replace directives, so `go install` refuses it; a
+ * wrapper module that requires it builds it from the published siblings. Its version
+ * string is a constant in the api module, so no stamping is needed.
+ */
+const buildEtcd: Recipe = async (ctx) => {
+  const label = `etcd ${ctx.version}`;
+  await go(ctx, label, ctx.workDir, ['mod', 'init', 'gopherguard.dev/sandbox/etcd']);
+  await go(ctx, label, ctx.workDir, ['get', `go.etcd.io/etcd/server/v3@v${ctx.version}`]);
+  await go(ctx, label, ctx.workDir, ['build', '-v', '-trimpath', '-ldflags', '-s -w', '-o', join(ctx.outDir, 'etcd'), 'go.etcd.io/etcd/server/v3']);
+};
+
+/**
+ * k8s.io/kubernetes requires its staging modules at v0.0.0 through ./staging replaces,
+ * which module zips leave out. Each staging module is also published as v0.<minor>.<patch>,
+ * so a copy of the module with those replaces pinned builds. The version must be stamped:
+ * an unstamped build reports v0.0.0-master and clients that read /version misbehave.
+ */
+const buildKubernetes: Recipe = async (ctx) => {
+  const label = `kubernetes ${ctx.version}`;
+  const [, minor] = ctx.version.split('.');
+  const staging = `v0.${ctx.version.split('.').slice(1).join('.')}`;
+  const source = await moduleDir(ctx, label, `k8s.io/kubernetes@v${ctx.version}`);
+  const tree = join(ctx.workDir, 'kubernetes');
+  await cp(source, tree, { recursive: true });
+  await chmodTree(tree);
+  // The zip ships a go.work that uses ./staging/..., which is not in the zip.
+  await rm(join(tree, 'go.work'), { force: true });
+  await rm(join(tree, 'go.work.sum'), { force: true });
+  const goMod = await readFile(join(tree, 'go.mod'), 'utf8');
+  const stagingModules = [...goMod.matchAll(/^\s*(k8s\.io\/[\w.-]+) => \.\/staging\//gm)].map((m) => m[1]);
+  if (stagingModules.length === 0) throw new Error(`no ./staging replaces found in k8s.io/kubernetes@v${ctx.version}'s go.mod`);
+  await go(ctx, label, tree, ['mod', 'edit', ...stagingModules.map((m) => `-replace=${m}=${m}@${staging}`)]);
+  const stamp = ['k8s.io/component-base/version', 'k8s.io/client-go/pkg/version'].flatMap((pkg) => [
+    `-X ${pkg}.gitVersion=v${ctx.version}`,
+    `-X ${pkg}.gitMajor=1`,
+    `-X ${pkg}.gitMinor=${minor}`,
+    `-X ${pkg}.gitTreeState=clean`,
+    `-X ${pkg}.buildDate=1970-01-01T00:00:00Z`,
+  ]);
+  await go(ctx, label, tree, [
+    'build', '-v', '-trimpath', '-ldflags', ['-s -w', ...stamp].join(' '), '-o', `${ctx.outDir}/`,
+    './cmd/kube-apiserver', './cmd/kube-controller-manager', './cmd/kube-scheduler',
+  ]);
+};
+
+/** kwok's go.mod has no replaces, so `go install module@version` works as is. */
+const buildKwok: Recipe = async (ctx) => {
+  const label = `kwok ${ctx.version}`;
+  await go(ctx, label, ctx.workDir, [
+    'install', '-v', '-trimpath', '-ldflags', `-s -w -X sigs.k8s.io/kwok/pkg/consts.Version=${ctx.version}`,
+    `sigs.k8s.io/kwok/cmd/kwok@v${ctx.version}`,
+  ], { GOBIN: ctx.outDir });
+};
+
+/**
+ * kwok's CRDs (Stage, Logs, ...) and its stock node stages come from the same module.
+ * Downloading a module is cheap, so this is apart from the binary, which an env var may
+ * supply. Our own pod stages live in sandbox/stages.
+ */
+const fetchKwokAssets: Recipe = async (ctx) => {
+  const label = `kwok ${ctx.version} assets`;
+  const source = await moduleDir(ctx, label, `sigs.k8s.io/kwok@v${ctx.version}`);
+  await cp(join(source, 'kustomize', 'crd', 'bases'), join(ctx.outDir, 'crds'), { recursive: true });
+  await mkdir(join(ctx.outDir, 'node-stages'));
+  for (const file of ['fast/node-initialize.yaml', 'heartbeat-with-lease/node-heartbeat-with-lease.yaml']) {
+    await cp(join(source, 'kustomize', 'stage', 'node', file), join(ctx.outDir, 'node-stages', file.split('/')[1] ?? file));
+  }
+  await writeFile(join(ctx.outDir, 'SOURCE'), `sigs.k8s.io/kwok@v${ctx.version}: kustomize/crd/bases, kustomize/stage/node\n`);
+};
+
+async function chmodTree(dir: string): Promise<void> {
+  // The module cache is read-only; go mod edit must write go.mod in the copy.
+  await chmod(dir, 0o755);
+  await chmod(join(dir, 'go.mod'), 0o644);
+  await chmod(join(dir, 'go.sum'), 0o644).catch(() => undefined);
+}
+
+export interface ComponentSpec {
+  /** Key in sandbox/versions.json. */
+  versionKey: 'kubernetes' | 'etcd' | 'kwok';
+  /** Files the recipe leaves in its output folder, each overridable by an env var. */
+  binaries: Array<{ file: string; envVar: string }>;
+  recipe: Recipe;
+}
+
+export const COMPONENTS = {
+  etcd: { versionKey: 'etcd', binaries: [{ file: 'etcd', envVar: 'GOPHERGUARD_ETCD' }], recipe: buildEtcd },
+  kubernetes: {
+    versionKey: 'kubernetes',
+    binaries: [
+      { file: 'kube-apiserver', envVar: 'GOPHERGUARD_KUBE_APISERVER' },
+      { file: 'kube-controller-manager', envVar: 'GOPHERGUARD_KUBE_CONTROLLER_MANAGER' },
+      { file: 'kube-scheduler', envVar: 'GOPHERGUARD_KUBE_SCHEDULER' },
+    ],
+    recipe: buildKubernetes,
+  },
+  kwok: { versionKey: 'kwok', binaries: [{ file: 'kwok', envVar: 'GOPHERGUARD_KWOK' }], recipe: buildKwok },
+  'kwok-assets': { versionKey: 'kwok', binaries: [], recipe: fetchKwokAssets },
+} satisfies Record<string, ComponentSpec>;
+
+export type ComponentName = keyof typeof COMPONENTS;

@@ -1,0 +1,44 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KubernetesObjectApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
+
+/** Reads every document of every .yaml file in a folder (sorted), or of one file. */
+export async function readManifests(path: string): Promise<KubernetesObject[]> {
+  const files = path.endsWith('.yaml') ? [path] : (await readdir(path)).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(path, f));
+  const objects: KubernetesObject[] = [];
+  for (const file of files) {
+    for (const doc of parseAllDocuments(await readFile(file, 'utf8'))) {
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]?.message}`);
+      const value = doc.toJS() as KubernetesObject | null;
+      if (value?.kind) objects.push(value);
+    }
+  }
+  return objects;
+}
+
+/**
+ * Creates objects, leaving ones that exist alone. A kind whose CRD was created a moment
+ * ago answers 404 until the API server has established it, so those are retried.
+ */
+export async function createAll(kubeConfig: KubeConfig, objects: KubernetesObject[], timeoutMs = 30_000): Promise<void> {
+  const client = KubernetesObjectApi.makeApiClient(kubeConfig);
+  for (const object of objects) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      try {
+        await client.create(object);
+        break;
+      } catch (error) {
+        const code = (error as { code?: number }).code;
+        if (code === 409) break;
+        if (code === 404 && Date.now() < deadline) {
+          await sleep(250);
+          continue;
+        }
+        throw new Error(`could not create ${object.kind} ${object.metadata?.name}: ${String(error)}`, { cause: error });
+      }
+    }
+  }
+}

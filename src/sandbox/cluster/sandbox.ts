@@ -1,0 +1,190 @@
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
+import { ensureComponents, type Tier } from '../build-all.ts';
+import { formatDuration, type Report } from '../binaries/index.ts';
+import { isAlive } from '../binaries/file-lock.ts';
+import { repoPath } from '../paths.ts';
+import { createAll, readManifests } from './apply.ts';
+import { PORT_NAMES, apiserverArgs, controllerManagerArgs, etcdArgs, schedulerArgs, type SandboxPorts } from './control-plane.ts';
+import { kwokArgs } from './kwok.ts';
+import { simulatedNode } from './nodes.ts';
+import { createPki, writeKubeconfig } from './pki.ts';
+import { freePorts, isListening } from './ports.ts';
+import { probeOk } from './probe.ts';
+import { StartupError, startProcess, stopProcess, waitUntil, type ManagedProcess } from './processes.ts';
+
+export interface SandboxOptions {
+  /** Folder for this sandbox's certificates, data, logs and state. */
+  dir: string;
+  tier: Tier;
+  /** Simulated nodes (tier 2). */
+  nodes?: number;
+  report?: Report;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Everything needed to use or stop a running sandbox; saved as state.json in its folder. */
+export interface SandboxState {
+  dir: string;
+  tier: Tier;
+  kubeconfig: string;
+  server: string;
+  ports: SandboxPorts;
+  processes: ManagedProcess[];
+  startedAt: string;
+  /** Milliseconds from the call to a ready cluster, binaries already built. */
+  startupMs: number;
+}
+
+const STATE_FILE = 'state.json';
+
+export class SandboxRunningError extends Error {
+  constructor(dir: string) {
+    super(`A sandbox is already running in ${dir}. Stop it first with: gopherguard sandbox down --dir ${dir}`);
+    this.name = 'SandboxRunningError';
+  }
+}
+
+/**
+ * Starts a sandbox cluster of real components as local processes on free loopback ports
+ * and returns once it answers: tier 1 is etcd and kube-apiserver; tier 2 adds the
+ * controller manager, the scheduler, KWOK with the stage library, simulated nodes and the
+ * behaviour controller. On any failure everything already started is stopped again.
+ */
+export async function startSandbox(options: SandboxOptions): Promise<SandboxState> {
+  const report = options.report ?? (() => undefined);
+  const env = options.env ?? process.env;
+  const existing = await readSandboxState(options.dir);
+  if (existing?.processes.some((p) => isAlive(p.pid))) throw new SandboxRunningError(options.dir);
+
+  const built = await ensureComponents(options.tier, report, env);
+  const bin = (component: keyof typeof built.components, file: string): string => {
+    const path = built.components[component]?.binaries[file];
+    if (!path) throw new Error(`no ${file} binary resolved for ${component}`);
+    return path;
+  };
+
+  const started = Date.now();
+  const dir = options.dir;
+  await rm(join(dir, 'etcd'), { recursive: true, force: true });
+  await mkdir(join(dir, 'logs'), { recursive: true });
+  const pki = await createPki(join(dir, 'pki'));
+  const portList = await freePorts(PORT_NAMES.length);
+  const ports = Object.fromEntries(PORT_NAMES.map((name, i) => [name, portList[i]])) as unknown as SandboxPorts;
+  const server = `https://127.0.0.1:${ports.apiserver}`;
+  const kubeconfig = join(dir, 'kubeconfig');
+  await writeKubeconfig(kubeconfig, pki, server, `gopherguard-sandbox-${ports.apiserver}`);
+
+  const state: SandboxState = {
+    dir, tier: options.tier, kubeconfig, server, ports, processes: [], startedAt: new Date().toISOString(), startupMs: 0,
+  };
+  const launch = async (name: string, command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<ManagedProcess> => {
+    const proc = startProcess({ name, command, args, logFile: join(dir, 'logs', `${name}.log`), env: { ...env, ...extraEnv }, cwd: dir });
+    state.processes.push(proc);
+    await saveState(state); // so `sandbox down` can clean up even a half-started sandbox
+    return proc;
+  };
+
+  try {
+    const etcd = await launch('etcd', bin('etcd', 'etcd'), etcdArgs(join(dir, 'etcd'), ports));
+    await waitUntil(etcd, 'serving', () => probeOk({ url: `http://127.0.0.1:${ports.etcdClient}/health` }));
+    report(`etcd is up on 127.0.0.1:${ports.etcdClient}`);
+
+    const apiserver = await launch('kube-apiserver', bin('kubernetes', 'kube-apiserver'), apiserverArgs(pki, ports, options.tier >= 2));
+    await waitUntil(apiserver, 'ready', () => probeOk({ url: `${server}/readyz`, pki }), 90_000);
+    report(`kube-apiserver is ready at ${server}`);
+
+    if (options.tier >= 2) {
+      const kcm = await launch('kube-controller-manager', bin('kubernetes', 'kube-controller-manager'), controllerManagerArgs(pki, kubeconfig, ports, dir));
+      const scheduler = await launch('kube-scheduler', bin('kubernetes', 'kube-scheduler'), schedulerArgs(kubeconfig, ports, dir));
+      await waitUntil(kcm, 'healthy', () => probeOk({ url: `https://127.0.0.1:${ports.controllerManager}/healthz`, insecure: true }));
+      await waitUntil(scheduler, 'healthy', () => probeOk({ url: `https://127.0.0.1:${ports.scheduler}/healthz`, insecure: true }));
+      report('kube-controller-manager and kube-scheduler are healthy');
+
+      const kc = new KubeConfig();
+      kc.loadFromFile(kubeconfig);
+      const assets = built.components['kwok-assets']?.dir;
+      if (!assets) throw new Error('kwok assets were not resolved');
+      await createAll(kc, await readManifests(join(assets, 'crds')));
+      const kwok = await launch('kwok', bin('kwok', 'kwok'), kwokArgs(kubeconfig, ports), { KWOK_WORKDIR: join(dir, 'kwok') });
+      await waitUntil(kwok, 'serving', () => probeOk({ url: `http://127.0.0.1:${ports.kwokServer}/healthz` }));
+      const sim = await launch('behaviour-controller', process.execPath, [
+        repoPath('src', 'sandbox', 'sim', 'main.ts'), `--kubeconfig=${kubeconfig}`, `--log-dir=${join(dir, 'pod-logs')}`,
+      ]);
+      await createAll(kc, [...await readManifests(join(assets, 'node-stages')), ...await readManifests(repoPath('sandbox', 'stages'))]);
+      const nodeNames = Array.from({ length: options.nodes ?? 3 }, (_, i) => `sandbox-node-${i + 1}`);
+      await createAll(kc, nodeNames.map((name) => simulatedNode(name)));
+      await waitUntil(kwok, `managing ${nodeNames.length} ready nodes`, () => nodesReady(kc, nodeNames));
+      await waitUntil(sim, 'running', async () => (await readFile(sim.logFile, 'utf8')).includes('behaviour controller started'));
+      await waitUntil(kcm, 'creating service accounts', () => defaultServiceAccountExists(kc));
+      report(`kwok manages ${nodeNames.length} simulated nodes`);
+    }
+    state.startupMs = Date.now() - started;
+    await saveState(state);
+    report(`sandbox tier ${options.tier} is ready in ${formatDuration(state.startupMs)}`);
+    return state;
+  } catch (error) {
+    await stopProcesses(state.processes);
+    await rm(join(dir, STATE_FILE), { force: true });
+    throw error instanceof StartupError ? error : new StartupError(`the sandbox did not start: ${String(error)}`, { cause: error });
+  }
+}
+
+async function nodesReady(kc: KubeConfig, names: string[]): Promise<boolean> {
+  const list = await kc.makeApiClient(CoreV1Api).listNode();
+  const ready = (node: V1Node) => node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+  return names.every((name) => list.items.some((node) => node.metadata?.name === name && ready(node)));
+}
+
+async function defaultServiceAccountExists(kc: KubeConfig): Promise<boolean> {
+  await kc.makeApiClient(CoreV1Api).readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
+  return true;
+}
+
+/** Stops every process of the sandbox in a folder and checks that its ports are free. */
+export async function stopSandbox(dir: string): Promise<{ stopped: number }> {
+  const state = await readSandboxState(dir);
+  if (!state) return { stopped: 0 };
+  const alive = state.processes.filter((p) => isAlive(p.pid)).length;
+  await stopProcesses(state.processes);
+  const busy: number[] = [];
+  for (const port of Object.values(state.ports)) if (await isListening(port)) busy.push(port);
+  if (busy.length > 0) throw new Error(`the sandbox in ${dir} stopped, but ports ${busy.join(', ')} are still in use`);
+  await rm(join(dir, STATE_FILE), { force: true });
+  await rm(join(dir, 'etcd'), { recursive: true, force: true });
+  return { stopped: alive };
+}
+
+async function stopProcesses(processes: ManagedProcess[]): Promise<void> {
+  // Reverse order: clients before the API server, the API server before etcd.
+  for (const proc of [...processes].reverse()) await stopProcess(proc);
+}
+
+export async function readSandboxState(dir: string): Promise<SandboxState | undefined> {
+  try {
+    return JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as SandboxState;
+  } catch {
+    return undefined;
+  }
+}
+
+async function saveState(state: SandboxState): Promise<void> {
+  await writeFile(join(state.dir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+}
+
+export interface ComponentStatus {
+  name: string;
+  pid: number;
+  running: boolean;
+  logFile: string;
+}
+
+export async function sandboxStatus(dir: string): Promise<{ state: SandboxState; components: ComponentStatus[]; apiserverReady: boolean } | undefined> {
+  const state = await readSandboxState(dir);
+  if (!state) return undefined;
+  const components = state.processes.map((p) => ({ name: p.name, pid: p.pid, running: isAlive(p.pid), logFile: p.logFile }));
+  const pki = { caCert: join(dir, 'pki', 'ca.crt'), adminCert: join(dir, 'pki', 'admin.crt'), adminKey: join(dir, 'pki', 'admin.key') };
+  const apiserverReady = await probeOk({ url: `${state.server}/readyz`, pki });
+  return { state, components, apiserverReady };
+}

@@ -1,0 +1,35 @@
+/**
+ * The sandbox's vocabulary. Pod templates declare facts about the simulated app (what it
+ * needs, what it serves); the behaviour controller writes its verdict, which the KWOK
+ * stages in sandbox/stages act on. Keys are spelled once, here and in those stages.
+ */
+export const ANNOTATION_PREFIX = 'sandbox.gopherguard.dev';
+
+/** Facts a pod template declares about its app. */
+export const DECLARES = {
+  /** Memory the app needs, e.g. "200Mi": a lower limit means an OOM kill. */
+  needsMemory: `${ANNOTATION_PREFIX}/needs-memory`,
+  /** Comma-separated env var names the app exits without. */
+  requiresEnv: `${ANNOTATION_PREFIX}/requires-env`,
+  /** Ports the app listens on; defaults to the container's declared containerPorts. */
+  listens: `${ANNOTATION_PREFIX}/listens`,
+  /** HTTP paths the app answers 200 on; defaults to /, /healthz, /readyz, /livez. */
+  httpPaths: `${ANNOTATION_PREFIX}/http-paths`,
+  /** How long the app takes to start, e.g. "40s". */
+  startsIn: `${ANNOTATION_PREFIX}/starts-in`,
+  /** Exit code of an app that always crashes (a bug in the image). */
+  crashExitCode: `${ANNOTATION_PREFIX}/crash-exit-code`,
+  /** Which container the facts above describe; defaults to the first. */
+  container: `${ANNOTATION_PREFIX}/container`,
+} as const;
+
+/** What the behaviour controller writes for the stages. */
+export const VERDICT = {
+  behaviourLabel: `${ANNOTATION_PREFIX}/behaviour`,
+  container: `${ANNOTATION_PREFIX}/sim-container`,
+  exitCode: `${ANNOTATION_PREFIX}/sim-exit-code`,
+  reason: `${ANNOTATION_PREFIX}/sim-reason`,
+  message: `${ANNOTATION_PREFIX}/sim-message`,
+  runsFor: `${ANNOTATION_PREFIX}/sim-runs-for`,
+  probe: `${ANNOTATION_PREFIX}/sim-probe`,
+} as const;
