@@ -1,0 +1,30 @@
+// Starts one tier-2 sandbox for the whole test run (node --test --test-global-setup) and
+// hands its kubeconfig to every test file through the environment. Set
+// GOPHERGUARD_TEST_KUBECONFIG to reuse a sandbox that is already running.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox, stopSandbox } from '../src/sandbox/cluster/sandbox.ts';
+
+let ownedDir: string | undefined;
+
+export async function globalSetup(): Promise<void> {
+  if (process.env.GOPHERGUARD_TEST_KUBECONFIG) return;
+  ownedDir = await mkdtemp(join(tmpdir(), 'gopherguard-test-sandbox-'));
+  const started = Date.now();
+  const state = await startSandbox({
+    dir: ownedDir,
+    tier: 2,
+    report: (line) => process.stderr.write(`[test sandbox] ${line}\n`),
+  });
+  process.stderr.write(`[test sandbox] tier 2 up in ${((Date.now() - started) / 1000).toFixed(1)}s at ${state.server}\n`);
+  process.env.GOPHERGUARD_TEST_KUBECONFIG = state.kubeconfig;
+  process.env.GOPHERGUARD_TEST_SANDBOX_DIR = ownedDir;
+}
+
+// Silent: CI reads the test runner's summary as the last lines of output.
+export async function globalTeardown(): Promise<void> {
+  if (!ownedDir) return;
+  await stopSandbox(ownedDir);
+  await rm(ownedDir, { recursive: true, force: true });
+}
