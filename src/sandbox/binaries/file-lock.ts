@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -63,11 +64,22 @@ async function olderThan(path: string, ms: number): Promise<boolean> {
   }
 }
 
+/**
+ * True while a process exists and is not a zombie. A stopped component whose parent has
+ * gone waits as a zombie until PID 1 reaps it, and some container inits never do; signal
+ * 0 still succeeds on it, so /proc decides where there is one.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch (error) {
+    // Gone in between, or no procfs at all (then trust the signal).
+    return (error as NodeJS.ErrnoException).code !== 'ENOENT' || !existsSync('/proc/self/stat');
   }
 }

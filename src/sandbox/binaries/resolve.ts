@@ -67,7 +67,7 @@ export async function resolveComponent(name: ComponentName, options: ResolveOpti
   });
   if (await exists(dir)) return result('cache');
 
-  requireTools(['go'], `to build ${name} ${version} for the sandbox`);
+  requireTools(['go'], `to build ${name} ${version} for the sandbox`, env);
   await mkdir(join(binaryCacheRoot(env), name), { recursive: true });
   return withFileLock(
     `${dir}.lock`,

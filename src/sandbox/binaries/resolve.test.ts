@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { MissingToolError } from '../preflight.ts';
+import { BinaryNotUsableError, resolveComponent } from './resolve.ts';
+
+const versions = { kubernetes: '1.36.3', etcd: '3.6.9', kwok: '0.8.0' };
+
+async function executable(dir: string, name: string): Promise<string> {
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, name);
+  await writeFile(path, '#!/bin/sh\n');
+  await chmod(path, 0o755);
+  return path;
+}
+
+test('an env var path wins over the cache and the build', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'resolve-'));
+  const etcd = await executable(dir, 'my-etcd');
+  const resolved = await resolveComponent('etcd', { versions, env: { GOPHERGUARD_ETCD: etcd, GOPHERGUARD_SANDBOX_CACHE: join(dir, 'cache'), PATH: '' } });
+  assert.equal(resolved.source, 'env');
+  assert.equal(resolved.binaries.etcd, etcd);
+});
+
+test('an env var that points at nothing usable is a clear error', async () => {
+  await assert.rejects(
+    resolveComponent('etcd', { versions, env: { GOPHERGUARD_ETCD: '/nonexistent/etcd' } }),
+    (error: unknown) => error instanceof BinaryNotUsableError && /GOPHERGUARD_ETCD=\/nonexistent\/etcd is not an executable file/.test(error.message),
+  );
+});
+
+test('a cached version is used as is, per binary, without Go', async () => {
+  const cache = await mkdtemp(join(tmpdir(), 'resolve-cache-'));
+  const dir = join(cache, 'kubernetes', '1.36.3');
+  for (const name of ['kube-apiserver', 'kube-controller-manager', 'kube-scheduler']) await executable(dir, name);
+  const scheduler = await executable(cache, 'patched-scheduler');
+  const resolved = await resolveComponent('kubernetes', { versions, env: { GOPHERGUARD_SANDBOX_CACHE: cache, GOPHERGUARD_KUBE_SCHEDULER: scheduler, PATH: '' } });
+  assert.equal(resolved.source, 'cache');
+  assert.equal(resolved.binaries['kube-apiserver'], join(dir, 'kube-apiserver'));
+  assert.equal(resolved.binaries['kube-scheduler'], scheduler, 'one binary may still come from its env var');
+});
+
+test('a build without Go says in one sentence what to install', async () => {
+  const cache = await mkdtemp(join(tmpdir(), 'resolve-nogo-'));
+  await assert.rejects(
+    resolveComponent('etcd', { versions, env: { GOPHERGUARD_SANDBOX_CACHE: cache, PATH: '/nonexistent' } }),
+    (error: unknown) => error instanceof MissingToolError && error.tool === 'go' && /needs `go` to build etcd 3\.6\.9 .* install Go 1\.26/.test(error.message),
+  );
+});
