@@ -19,6 +19,8 @@ export const DECLARES = {
   startsIn: `${ANNOTATION_PREFIX}/starts-in`,
   /** Exit code of an app that always crashes (a bug in the image). */
   crashExitCode: `${ANNOTATION_PREFIX}/crash-exit-code`,
+  /** The termination reason of that crash (default "Error"). */
+  crashReason: `${ANNOTATION_PREFIX}/crash-reason`,
   /** Which container the facts above describe; defaults to the first. */
   container: `${ANNOTATION_PREFIX}/container`,
 } as const;

@@ -47,6 +47,12 @@ test('a missing required env var crashes with exit 1 and names the variable', ()
   assert.deepEqual([verdict.behaviour, verdict.exitCode, verdict.detail?.env], ['crash', 1, 'DATABASE_URL']);
 });
 
+test('a bug in the image crashes with the declared exit code and reason', () => {
+  const verdict = judgePod(pod({}, { 'sandbox.gopherguard.dev/crash-exit-code': '3', 'sandbox.gopherguard.dev/crash-reason': 'ContainerCannotRun' }), world);
+  assert.deepEqual([verdict.behaviour, verdict.exitCode, verdict.reason], ['crash', 3, 'ContainerCannotRun']);
+  assert.equal(judgePod(pod({}, { 'sandbox.gopherguard.dev/crash-exit-code': '0' }), world).behaviour, 'healthy');
+});
+
 test('a readiness probe on a port or path the app does not serve fails the right way', () => {
   const onPort = judgePod(pod({ readinessProbe: { httpGet: { path: '/readyz', port: 8081 } } }), world);
   assert.deepEqual([onPort.behaviour, onPort.probe], ['readiness-fail', 'refused']);

@@ -80,7 +80,8 @@ export function judgePod(pod: V1Pod, world: World): Verdict {
   }
   const crashCode = annotations[DECLARES.crashExitCode];
   if (crashCode !== undefined && /^\d+$/.test(crashCode) && crashCode !== '0') {
-    return { behaviour: 'crash', container: target.name, exitCode: Number(crashCode), reason: 'Error', runsFor: '1s', message: 'the app panicked' };
+    const reason = annotations[DECLARES.crashReason] || 'Error';
+    return { behaviour: 'crash', container: target.name, exitCode: Number(crashCode), reason, runsFor: '1s', message: 'the app panicked' };
   }
 
   const needs = parseQuantity(annotations[DECLARES.needsMemory]);
