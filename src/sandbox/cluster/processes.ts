@@ -7,6 +7,11 @@ export interface ManagedProcess {
   name: string;
   pid: number;
   logFile: string;
+  /** How it was started, so that it can be restarted the same way. */
+  command: string;
+  args: string[];
+  cwd?: string;
+  extraEnv?: Record<string, string>;
 }
 
 export interface StartOptions {
@@ -14,7 +19,8 @@ export interface StartOptions {
   command: string;
   args: string[];
   logFile: string;
-  env?: NodeJS.ProcessEnv;
+  /** Variables added to this process's environment. */
+  extraEnv?: Record<string, string>;
   cwd?: string;
 }
 
@@ -28,13 +34,13 @@ export function startProcess(options: StartOptions): ManagedProcess {
   try {
     const child = spawn(options.command, options.args, {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: { ...process.env, ...options.extraEnv },
       detached: true,
       stdio: ['ignore', fd, fd],
     });
     if (child.pid === undefined) throw new Error(`could not start ${options.name} (${options.command})`);
     child.unref();
-    return { name: options.name, pid: child.pid, logFile: options.logFile };
+    return { name: options.name, pid: child.pid, logFile: options.logFile, command: options.command, args: options.args, cwd: options.cwd, extraEnv: options.extraEnv };
   } finally {
     closeSync(fd);
   }

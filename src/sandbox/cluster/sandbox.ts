@@ -79,8 +79,8 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
   const state: SandboxState = {
     dir, tier: options.tier, kubeconfig, server, ports, processes: [], startedAt: new Date().toISOString(), startupMs: 0,
   };
-  const launch = async (name: string, command: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<ManagedProcess> => {
-    const proc = startProcess({ name, command, args, logFile: join(dir, 'logs', `${name}.log`), env: { ...env, ...extraEnv }, cwd: dir });
+  const launch = async (name: string, command: string, args: string[], extraEnv: Record<string, string> = {}): Promise<ManagedProcess> => {
+    const proc = startProcess({ name, command, args, logFile: join(dir, 'logs', `${name}.log`), extraEnv, cwd: dir });
     state.processes.push(proc);
     await saveState(state); // so `sandbox down` can clean up even a half-started sandbox
     return proc;
@@ -140,6 +140,26 @@ async function nodesReady(kc: KubeConfig, names: string[]): Promise<boolean> {
 async function defaultServiceAccountExists(kc: KubeConfig): Promise<boolean> {
   await kc.makeApiClient(CoreV1Api).readNamespacedServiceAccount({ name: 'default', namespace: 'default' });
   return true;
+}
+
+/**
+ * Stops one component and starts it again with the same flags, as a crash and restart
+ * would: for tests of what survives an API server restart.
+ */
+export async function restartComponent(dir: string, name: string, downMs = 0): Promise<ManagedProcess> {
+  const state = await readSandboxState(dir);
+  const old = state?.processes.find((p) => p.name === name);
+  if (!state || !old) throw new Error(`no component ${name} in the sandbox in ${dir}`);
+  await stopProcess(old);
+  if (downMs > 0) await new Promise((resolve) => setTimeout(resolve, downMs));
+  const fresh = startProcess({ name, command: old.command, args: old.args, logFile: old.logFile, cwd: old.cwd, extraEnv: old.extraEnv });
+  state.processes = state.processes.map((p) => (p.name === name ? fresh : p));
+  await saveState(state);
+  if (name === 'kube-apiserver') {
+    const pki = { caCert: join(dir, 'pki', 'ca.crt'), adminCert: join(dir, 'pki', 'admin.crt'), adminKey: join(dir, 'pki', 'admin.key') };
+    await waitUntil(fresh, 'ready', () => probeOk({ url: `${state.server}/readyz`, pki }), 90_000);
+  }
+  return fresh;
 }
 
 /** Stops every process of the sandbox in a folder and checks that its ports are free. */

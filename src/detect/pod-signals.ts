@@ -1,0 +1,54 @@
+import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import type { Signal, WorkloadRef } from './signal.ts';
+
+export interface PodThresholds {
+  /** Restarts (or more) that make a crash loop; 1 = the first restart. */
+  restartThreshold: number;
+  /** How long a pod may stay unschedulable before it is a failure. */
+  pendingSeconds: number;
+}
+
+const IMAGE_PULL = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
+const CONFIG_ERROR = new Set(['CreateContainerConfigError', 'CreateContainerError']);
+
+/**
+ * The failures a pod's status shows now. Level-based: it reads the current status only,
+ * so it gives the same answer however many events led here, and a crash loop is seen at
+ * its first restart (lastState.terminated), not only once CrashLoopBackOff appears.
+ */
+export function podSignals(pod: V1Pod, workload: WorkloadRef, thresholds: PodThresholds, now = new Date()): Signal[] {
+  const signals: Signal[] = [];
+  const base = { workload, object: { kind: 'Pod', name: pod.metadata?.name ?? '' }, observedAt: now.toISOString() };
+  if (pod.metadata?.deletionTimestamp) return signals;
+
+  const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
+  if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
+    const since = scheduled.lastTransitionTime ? new Date(scheduled.lastTransitionTime).getTime() : now.getTime();
+    if ((now.getTime() - since) / 1000 >= thresholds.pendingSeconds) {
+      signals.push({ ...base, class: 'Unschedulable', reason: 'Unschedulable', message: scheduled.message });
+    }
+  }
+
+  for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
+    const signal = containerSignal(status, thresholds);
+    if (signal) signals.push({ ...base, container: status.name, ...signal });
+  }
+  return signals;
+}
+
+function containerSignal(status: V1ContainerStatus, thresholds: PodThresholds): Pick<Signal, 'class' | 'reason' | 'message' | 'exitCode' | 'restartCount'> | undefined {
+  const waiting = status.state?.waiting;
+  if (waiting?.reason && IMAGE_PULL.has(waiting.reason)) return { class: 'ImagePull', reason: waiting.reason, message: waiting.message };
+  if (waiting?.reason && CONFIG_ERROR.has(waiting.reason)) return { class: 'ConfigError', reason: waiting.reason, message: waiting.message };
+
+  const terminated = status.lastState?.terminated ?? status.state?.terminated;
+  const restarts = status.restartCount ?? 0;
+  if (terminated?.reason === 'OOMKilled') {
+    return { class: 'OOMKilled', reason: 'OOMKilled', exitCode: terminated.exitCode, restartCount: restarts, message: terminated.message };
+  }
+  const crashing = waiting?.reason === 'CrashLoopBackOff' || (terminated !== undefined && terminated.exitCode !== 0);
+  if (crashing && restarts >= thresholds.restartThreshold) {
+    return { class: 'CrashLoop', reason: terminated?.reason ?? waiting?.reason, exitCode: terminated?.exitCode, restartCount: restarts, message: terminated?.message ?? waiting?.message };
+  }
+  return undefined;
+}

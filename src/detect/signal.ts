@@ -1,0 +1,42 @@
+import { createHash } from 'node:crypto';
+
+/** Failure classes; the same list as HealingIncident's spec.signalClass. */
+export type SignalClass =
+  | 'CrashLoop' | 'OOMKilled' | 'ImagePull' | 'ConfigError' | 'ProbeFailure' | 'Unschedulable' | 'RolloutStuck'
+  | 'ErrorRate' | 'Latency' | 'CpuThrottling' | 'MemorySaturation' | 'GitOpsSyncFailed' | 'GitOpsDegraded';
+
+export interface WorkloadRef {
+  kind: string;
+  namespace: string;
+  name: string;
+}
+
+/** One observed failure of one workload (and container), with what was seen. */
+export interface Signal {
+  class: SignalClass;
+  workload: WorkloadRef;
+  container?: string;
+  /** The pod (or object) it was seen on. */
+  object: { kind: string; name: string };
+  reason?: string;
+  message?: string;
+  exitCode?: number;
+  restartCount?: number;
+  observedAt: string;
+}
+
+/**
+ * The identity of an incident: the same workload, container and class always fold into
+ * one HealingIncident, whichever pod showed it and however often the operator restarts.
+ */
+export function fingerprint(signal: Pick<Signal, 'class' | 'workload' | 'container'>): string {
+  const { kind, namespace, name } = signal.workload;
+  return createHash('sha256').update([namespace, kind, name, signal.container ?? '', signal.class].join('\u0000')).digest('hex').slice(0, 16);
+}
+
+/** A valid, readable, deterministic object name: <workload>-<class>-<fingerprint prefix>. */
+export function incidentName(signal: Pick<Signal, 'class' | 'workload' | 'container'>): string {
+  const suffix = `-${signal.class.toLowerCase()}-${fingerprint(signal).slice(0, 8)}`;
+  const base = signal.workload.name.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 63 - suffix.length).replace(/-+$/, '');
+  return `${base}${suffix}`;
+}

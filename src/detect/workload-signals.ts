@@ -1,0 +1,53 @@
+import type { CoreV1Event, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import { killedByLiveness, probeSignal } from './event-signals.ts';
+import { podSignals, type PodThresholds } from './pod-signals.ts';
+import type { Signal, WorkloadRef } from './signal.ts';
+
+export interface DetectorSettings extends PodThresholds {
+  probeFailureThreshold: number;
+  enabled: Partial<Record<Signal['class'], boolean>>;
+}
+
+export const DEFAULT_DETECTORS: DetectorSettings = { restartThreshold: 1, pendingSeconds: 60, probeFailureThreshold: 3, enabled: {} };
+
+export interface WorkloadView {
+  workload: WorkloadRef;
+  deployment?: V1Deployment;
+  pods: V1Pod[];
+  /** Events of those pods. */
+  events: CoreV1Event[];
+}
+
+/**
+ * All current failures of one workload, at most one per (container, class): fifty
+ * crashing replicas are one crash loop. A container restarted by its liveness probe is a
+ * probe failure, not a crash of the app.
+ */
+export function workloadSignals(view: WorkloadView, settings: DetectorSettings = DEFAULT_DETECTORS, now = new Date()): Signal[] {
+  const found = new Map<string, Signal>();
+  const keep = (signal: Signal) => {
+    if (settings.enabled[signal.class] === false) return;
+    const key = `${signal.container ?? ''}/${signal.class}`;
+    const seen = found.get(key);
+    // Keep the most telling pod: the one with the most restarts.
+    if (!seen || (signal.restartCount ?? 0) > (seen.restartCount ?? 0)) found.set(key, signal);
+  };
+  for (const pod of view.pods) {
+    const name = pod.metadata?.name ?? '';
+    const liveness = killedByLiveness(name, view.events);
+    for (const signal of podSignals(pod, view.workload, settings, now)) {
+      if (signal.class === 'CrashLoop' && liveness) continue; // reported as ProbeFailure below
+      keep(signal);
+    }
+    const probe = probeSignal(name, view.events, view.workload, settings.probeFailureThreshold, now);
+    if (probe) keep(probe);
+  }
+  const progressing = view.deployment?.status?.conditions?.find((c) => c.type === 'Progressing');
+  if (progressing?.reason === 'ProgressDeadlineExceeded') {
+    keep({
+      class: 'RolloutStuck', workload: view.workload, object: { kind: 'Deployment', name: view.workload.name },
+      reason: progressing.reason, message: progressing.message, observedAt: now.toISOString(),
+    });
+  }
+  return [...found.values()];
+}
