@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { CRDS_USAGE, runCrdsCommand } from './crds-command.ts';
 import { runDemo } from './demo-command.ts';
 import { SANDBOX_USAGE, runSandboxCommand } from './sandbox-command.ts';
 import { UsageError } from './usage-error.ts';
@@ -8,6 +9,7 @@ const USAGE = `Usage: gopherguard <command>
 Commands:
   sandbox   run a local cluster of real Kubernetes components (see: gopherguard sandbox --help)
   demo      start the sandbox and show how to use it
+  crds      print the CustomResourceDefinitions (AegisWatch, HealingIncident)
 
 ${SANDBOX_USAGE}`;
 
@@ -18,7 +20,8 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`${command === 'sandbox' ? SANDBOX_USAGE : USAGE}\n`);
+    const usage: Record<string, string> = { sandbox: SANDBOX_USAGE, crds: CRDS_USAGE };
+    process.stdout.write(`${usage[command] ?? USAGE}\n`);
     return 0;
   }
   switch (command) {
@@ -26,6 +29,8 @@ async function main(argv: string[]): Promise<number> {
       return runSandboxCommand(rest);
     case 'demo':
       return runDemo();
+    case 'crds':
+      return runCrdsCommand(rest);
     default:
       throw new UsageError(`unknown command: ${command}`, USAGE);
   }

@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
 
-/** Failure classes; the same list as HealingIncident's spec.signalClass. */
-export type SignalClass =
-  | 'CrashLoop' | 'OOMKilled' | 'ImagePull' | 'ConfigError' | 'ProbeFailure' | 'Unschedulable' | 'RolloutStuck'
-  | 'ErrorRate' | 'Latency' | 'CpuThrottling' | 'MemorySaturation' | 'GitOpsSyncFailed' | 'GitOpsDegraded';
+import type { SignalClass } from '../api/healing-incident.ts';
+
+export type { SignalClass };
 
 export interface WorkloadRef {
   kind: string;

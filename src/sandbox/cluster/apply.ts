@@ -1,7 +1,7 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { KubernetesObjectApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import { CustomObjectsApi, KubernetesObjectApi, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 
 /** Reads every document of every .yaml file in a folder (sorted), or of one file. */
@@ -24,11 +24,18 @@ export async function readManifests(path: string): Promise<KubernetesObject[]> {
  */
 export async function createAll(kubeConfig: KubeConfig, objects: KubernetesObject[], timeoutMs = 30_000): Promise<void> {
   const client = KubernetesObjectApi.makeApiClient(kubeConfig);
+  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   for (const object of objects) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       try {
-        await client.create(object);
+        // client-node's typed model would drop x-kubernetes-* and CEL rules from a CRD;
+        // the generic custom-object call sends it verbatim.
+        if (object.kind === 'CustomResourceDefinition') {
+          await custom.createClusterCustomObject({ group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions', body: object });
+        } else {
+          await client.create(object);
+        }
         break;
       } catch (error) {
         const code = (error as { code?: number }).code;

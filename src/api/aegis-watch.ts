@@ -1,0 +1,172 @@
+// AegisWatch: what to guard, where its truth lives in Git, and how boldly to act.
+import type { V1ObjectMeta } from '@kubernetes/client-node';
+import { z } from 'zod';
+import {
+  Conditions,
+  DateTime,
+  LabelSelector,
+  NamespaceName,
+  ResourceName,
+  oneOfFields,
+  secretKeyRef,
+  urlWith,
+  withRule,
+  type ResourceDefinition,
+} from './common.ts';
+
+export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'] as const;
+export const WorkloadKind = z.enum(WORKLOAD_KINDS);
+export type WorkloadKind = z.output<typeof WorkloadKind>;
+
+export const Targets = oneOfFields(
+  z.object({
+    workloads: z.array(z.object({ kind: WorkloadKind, name: ResourceName })).min(1).max(100).optional(),
+    selector: LabelSelector.optional(),
+  }),
+  ['workloads', 'selector'],
+  'give workloads or a selector',
+  true,
+);
+
+export const Source = oneOfFields(
+  z.object({
+    argoCD: z.object({ application: ResourceName, namespace: NamespaceName.optional() }).optional(),
+    flux: z.object({ kustomization: ResourceName, namespace: NamespaceName.optional() }).optional(),
+    git: z
+      .object({
+        repo: urlWith('https'),
+        branch: z.string().min(1).max(255).default('main'),
+        path: z.string().min(1).max(1024).default('.'),
+        forge: z.enum(['github', 'gitlab', 'gitea']),
+        secretRef: secretKeyRef('token').optional(),
+      })
+      .optional(),
+  }),
+  ['argoCD', 'flux', 'git'],
+  'give exactly one of argoCD, flux or git',
+);
+
+// `prefault` (not `default`) so that zod fills the nested defaults in, as the API server does.
+const toggle = () => z.object({ enabled: z.boolean().default(true) }).prefault({});
+
+export const Detectors = z
+  .object({
+    crashLoop: z
+      .object({
+        enabled: z.boolean().default(true),
+        restartThreshold: z.int().min(1).max(100).default(1),
+        windowSeconds: z.int().min(10).max(86400).default(600),
+      })
+      .prefault({}),
+    oomKilled: toggle(),
+    imagePull: toggle(),
+    configError: toggle(),
+    probeFailures: z.object({ enabled: z.boolean().default(true), threshold: z.int().min(1).max(1000).default(3) }).prefault({}),
+    unschedulable: z.object({ enabled: z.boolean().default(true), pendingSeconds: z.int().min(0).max(86400).default(60) }).prefault({}),
+    rolloutStuck: toggle(),
+    gitOps: toggle(),
+  })
+  .prefault({});
+export type Detectors = z.output<typeof Detectors>;
+
+export const LlmProvider = z.enum(['openai', 'groq', 'xai', 'openai-compatible', 'ollama']);
+
+export const LlmSettings = withRule(
+  z.object({
+    provider: LlmProvider,
+    model: z.string().min(1).max(200),
+    baseURL: urlWith('http(s)').optional(),
+    secretRef: secretKeyRef('apiKey').optional(),
+    policy: z.enum(['never', 'fallback', 'always']).default('fallback'),
+    timeoutSeconds: z.int().min(1).max(300).default(30),
+    maxTokensPerIncident: z.int().min(1).max(1_000_000).default(8000),
+    maxTokensPerHour: z.int().min(1).max(100_000_000).default(100_000),
+  }),
+  {
+    cel: "self.provider != 'openai-compatible' || has(self.baseURL)",
+    message: 'give baseURL for an openai-compatible provider',
+    holds: (llm) => llm.provider !== 'openai-compatible' || llm.baseURL !== undefined,
+  },
+);
+
+export const Diagnoser = withRule(
+  z.object({
+    engine: z.enum(['rules', 'llm']).default('rules'),
+    llm: LlmSettings.optional(),
+  }),
+  {
+    // has() guards the rule in case a client skips defaulting (it runs after it on the server).
+    cel: "!has(self.engine) || self.engine != 'llm' || has(self.llm)",
+    message: 'give llm settings when engine is llm',
+    holds: (diagnoser) => diagnoser.engine !== 'llm' || diagnoser.llm !== undefined,
+  },
+).prefault({});
+
+export const MODES = ['pullRequest', 'suggest', 'observe', 'autoMerge'] as const;
+export const Mode = z.enum(MODES);
+export type Mode = z.output<typeof Mode>;
+
+export const Limits = z
+  .object({
+    maxOpenPullRequests: z.int().min(0).max(1000).default(10),
+    pullRequestsPerHour: z.int().min(0).max(1000).default(2),
+    cooldownSeconds: z.int().min(0).max(604800).default(900),
+  })
+  .prefault({});
+
+export const NOTIFICATION_EVENTS = ['detected', 'pullRequestOpened', 'healed', 'failed'] as const;
+export const Notification = z.object({
+  type: z.enum(['slack', 'discord', 'webhook']),
+  secretRef: secretKeyRef('url'),
+  events: z.array(z.enum(NOTIFICATION_EVENTS)).min(1).max(NOTIFICATION_EVENTS.length).default([...NOTIFICATION_EVENTS]),
+});
+export type Notification = z.output<typeof Notification>;
+
+export const AegisWatchSpec = z.object({
+  targets: Targets.describe('The workloads to guard: by name, or by a label selector in this namespace.'),
+  source: Source.describe('Where the workloads are defined in Git: an Argo CD Application, a Flux Kustomization, or a repository.'),
+  detectors: Detectors.describe('Which failures to look for, and their thresholds.'),
+  diagnoser: Diagnoser.describe('How causes are found: rules only, or rules and an LLM.'),
+  mode: Mode.default('pullRequest').describe('What to do with a fix: open a pull request, only suggest it, only observe, or merge it.'),
+  limits: Limits.describe('How many pull requests, how often.'),
+  notifications: z.array(Notification).max(10).optional().describe('Where to tell people about incidents.'),
+  personality: z.enum(['witty', 'plain']).default('witty').describe('The tone of summaries and pull requests.'),
+});
+export type AegisWatchSpec = z.output<typeof AegisWatchSpec>;
+/** What a user may write: every defaulted field optional. */
+export type AegisWatchSpecInput = z.input<typeof AegisWatchSpec>;
+
+export const AegisWatchStatus = z.object({
+  observedGeneration: z.int().min(0).optional(),
+  conditions: Conditions.optional(),
+  guardedWorkloads: z.int().min(0).optional(),
+  openIncidents: z.int().min(0).optional(),
+  healingScore: z.number().min(0).max(100).optional(),
+  lastIncident: z.object({ name: ResourceName, at: DateTime }).optional(),
+});
+export type AegisWatchStatus = z.output<typeof AegisWatchStatus>;
+
+export interface AegisWatch {
+  apiVersion?: string;
+  kind?: 'AegisWatch';
+  metadata: V1ObjectMeta;
+  spec: AegisWatchSpec;
+  status?: AegisWatchStatus;
+}
+
+export const AEGIS_WATCH: ResourceDefinition<typeof AegisWatchSpec, typeof AegisWatchStatus> = {
+  kind: 'AegisWatch',
+  plural: 'aegiswatches',
+  singular: 'aegiswatch',
+  shortNames: ['aw'],
+  description: 'AegisWatch guards workloads deployed by GitOps: it detects failures and proposes fixes to their manifests in Git.',
+  spec: AegisWatchSpec,
+  status: AegisWatchStatus,
+  printerColumns: [
+    { name: 'Mode', type: 'string', jsonPath: '.spec.mode' },
+    { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
+    { name: 'Incidents', type: 'integer', jsonPath: '.status.openIncidents', description: 'Open incidents' },
+    { name: 'Score', type: 'number', jsonPath: '.status.healingScore', description: 'Healing Score, 0 to 100' },
+    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  ],
+};

@@ -1,0 +1,155 @@
+// HealingIncident: one per fingerprint. The spec says which failure it is and never
+// changes; the status is the incident's state machine and everything learned on the way.
+import type { V1ObjectMeta } from '@kubernetes/client-node';
+import { z } from 'zod';
+import { Conditions, DateTime, NamespaceName, ResourceName, type ResourceDefinition } from './common.ts';
+
+export const SIGNAL_CLASSES = [
+  'CrashLoop',
+  'OOMKilled',
+  'ImagePull',
+  'ConfigError',
+  'ProbeFailure',
+  'Unschedulable',
+  'RolloutStuck',
+  'ErrorRate',
+  'Latency',
+  'CpuThrottling',
+  'MemorySaturation',
+  'GitOpsSyncFailed',
+  'GitOpsDegraded',
+] as const;
+export const SignalClass = z.enum(SIGNAL_CLASSES);
+export type SignalClass = z.output<typeof SignalClass>;
+
+export const INCIDENT_PHASES = [
+  'Detected',
+  'Diagnosed',
+  'Proposed',
+  'PullRequestOpen',
+  'Merged',
+  'Synced',
+  'Healed',
+  'Failed',
+  'Suppressed',
+  'Resolved',
+] as const;
+export const IncidentPhase = z.enum(INCIDENT_PHASES);
+export type IncidentPhase = z.output<typeof IncidentPhase>;
+
+export const HealingIncidentSpec = z.object({
+  watch: ResourceName.describe('The AegisWatch that found the incident.'),
+  fingerprint: z.string().regex(/^[0-9a-f]{16,64}$/, 'must be 16 to 64 lower-case hex digits'),
+  // Any kind, not only the guarded ones: a GitOps incident is about an Application or Kustomization.
+  workload: z.object({
+    kind: z.string().min(1).max(63).regex(/^[A-Z][A-Za-z0-9]*$/, 'must be a Kubernetes kind such as Deployment'),
+    name: ResourceName,
+    namespace: NamespaceName,
+  }),
+  container: z.string().min(1).max(63).optional(),
+  signalClass: SignalClass,
+});
+export type HealingIncidentSpec = z.output<typeof HealingIncidentSpec>;
+
+export const Evidence = z.object({
+  summary: z.string().max(4096),
+  restartCount: z.int().min(0).optional(),
+  exitCode: z.int().optional(),
+  reason: z.string().max(256).optional(),
+  events: z
+    .array(z.object({ reason: z.string().max(256), message: z.string().max(512), count: z.int().min(0), lastSeen: DateTime }))
+    .max(20)
+    .optional(),
+  logExcerpt: z.string().max(8192).optional(),
+  ownerChain: z.array(z.string().max(512)).max(10).optional(),
+  templateChange: z.string().max(4096).optional(),
+});
+export type Evidence = z.output<typeof Evidence>;
+
+// The later stages' records are typed here, but the CRD keeps unknown fields in them (up
+// to a bound), so that an operator newer than its installed CRD can still write status.
+const open = (max: number) => ({ 'x-kubernetes-preserve-unknown-fields': true, maxProperties: max });
+
+export const Diagnosis = z
+  .object({
+    rootCause: z.string().max(4096),
+    confidence: z.number().min(0).max(1),
+    // Parameters are strings (quantities, tags, paths), which keeps the CRD structural.
+    action: z.object({ type: z.string().min(1).max(63), params: z.record(z.string().max(63), z.string().max(1024)).optional() }),
+    engine: z.enum(['rules', 'llm']),
+    summary: z.string().max(1024).optional(),
+    witty: z.string().max(512).optional(),
+  })
+  .meta(open(20));
+export type Diagnosis = z.output<typeof Diagnosis>;
+
+export const Proposal = z
+  .object({
+    file: z.string().max(1024).optional(),
+    diff: z.string().max(16384).optional(),
+    rejectedReason: z.string().max(1024).optional(),
+  })
+  .meta(open(20));
+export type Proposal = z.output<typeof Proposal>;
+
+export const PullRequest = z
+  .object({
+    url: z.url().max(2048),
+    number: z.int().min(1),
+    branch: z.string().min(1).max(255),
+    state: z.enum(['open', 'merged', 'closed']),
+  })
+  .meta(open(20));
+export type PullRequest = z.output<typeof PullRequest>;
+
+export const Verification = z
+  .object({
+    result: z.enum(['Healed', 'Failed', 'Pending']),
+    timeToHealSeconds: z.number().min(0).optional(),
+    checkedAt: DateTime.optional(),
+  })
+  .meta(open(20));
+export type Verification = z.output<typeof Verification>;
+
+export const HealingIncidentStatus = z.object({
+  phase: IncidentPhase,
+  phaseTimestamps: z.partialRecord(IncidentPhase, DateTime).optional(),
+  occurrences: z.int().min(0).optional(),
+  firstSeen: DateTime.optional(),
+  lastSeen: DateTime.optional(),
+  message: z.string().max(1024).optional(),
+  evidence: Evidence.optional(),
+  diagnosis: Diagnosis.optional(),
+  proposal: Proposal.optional(),
+  pullRequest: PullRequest.optional(),
+  verification: Verification.optional(),
+  conditions: Conditions.optional(),
+});
+export type HealingIncidentStatus = z.output<typeof HealingIncidentStatus>;
+
+export interface HealingIncident {
+  apiVersion?: string;
+  kind?: 'HealingIncident';
+  metadata: V1ObjectMeta;
+  spec: HealingIncidentSpec;
+  status?: HealingIncidentStatus;
+}
+
+export const HEALING_INCIDENT: ResourceDefinition<typeof HealingIncidentSpec, typeof HealingIncidentStatus> = {
+  kind: 'HealingIncident',
+  plural: 'healingincidents',
+  singular: 'healingincident',
+  shortNames: ['hi'],
+  description: 'HealingIncident records one failure of one workload (by fingerprint) from detection to heal.',
+  spec: HealingIncidentSpec,
+  status: HealingIncidentStatus,
+  // Every side effect is keyed on the fingerprint, so the identity must not drift.
+  specRules: [{ rule: 'self == oldSelf', message: 'spec is set once by the operator and cannot change' }],
+  printerColumns: [
+    { name: 'Workload', type: 'string', jsonPath: '.spec.workload.name' },
+    { name: 'Class', type: 'string', jsonPath: '.spec.signalClass' },
+    { name: 'Phase', type: 'string', jsonPath: '.status.phase' },
+    { name: 'Occurrences', type: 'integer', jsonPath: '.status.occurrences' },
+    { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
+  ],
+};
