@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'deploy/**', '**/*.d.ts'] },
+  { ignores: ['node_modules/**', 'deploy/**', '**/*.d.ts', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { ANALYZE_USAGE, runAnalyzeCommand } from './analyze-command.ts';
 import { CRDS_USAGE, runCrdsCommand } from './crds-command.ts';
 import { runDemo } from './demo-command.ts';
 import { SANDBOX_USAGE, runSandboxCommand } from './sandbox-command.ts';
@@ -9,6 +10,7 @@ const USAGE = `Usage: gopherguard <command>
 Commands:
   sandbox   run a local cluster of real Kubernetes components (see: gopherguard sandbox --help)
   demo      start the sandbox and show how to use it
+  analyze   list what is failing in a cluster and why (one scan, read-only)
   crds      print the CustomResourceDefinitions (AegisWatch, HealingIncident)
 
 ${SANDBOX_USAGE}`;
@@ -20,7 +22,7 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    const usage: Record<string, string> = { sandbox: SANDBOX_USAGE, crds: CRDS_USAGE };
+    const usage: Record<string, string> = { sandbox: SANDBOX_USAGE, crds: CRDS_USAGE, analyze: ANALYZE_USAGE };
     process.stdout.write(`${usage[command] ?? USAGE}\n`);
     return 0;
   }
@@ -29,6 +31,8 @@ async function main(argv: string[]): Promise<number> {
       return runSandboxCommand(rest);
     case 'demo':
       return runDemo();
+    case 'analyze':
+      return runAnalyzeCommand(rest);
     case 'crds':
       return runCrdsCommand(rest);
     default:

@@ -1,0 +1,60 @@
+import type { CoreV1Api, CoreV1Event } from '@kubernetes/client-node';
+import type { Evidence } from '../api/healing-incident.ts';
+import type { Signal } from '../detect/signal.ts';
+
+export const LOG_LIMIT_LINES = 200;
+export const LOG_LIMIT_BYTES = 64 * 1024;
+const EXCERPT_BYTES = 8192;
+
+/** The evidence that fits in an incident's status: bounded, newest events first. */
+export function summarizeEvidence(signal: Signal, events: CoreV1Event[], ownerChain: string[], change: string | undefined): Evidence {
+  const where = signal.container ? `container ${signal.container} of ${signal.object.kind.toLowerCase()} ${signal.object.name}` : `${signal.object.kind} ${signal.object.name}`;
+  const parts = [`${signal.class} in ${where}`];
+  if (signal.reason) parts.push(`reason ${signal.reason}`);
+  if (signal.exitCode !== undefined) parts.push(`exit code ${signal.exitCode}`);
+  if (signal.restartCount !== undefined) parts.push(`${signal.restartCount} restarts`);
+  const summary = `${parts.join(', ')}${signal.message ? `: ${signal.message}` : ''}`;
+  const relevant = events
+    .filter((e) => e.involvedObject.name === signal.object.name || e.involvedObject.kind !== 'Pod')
+    .sort((a, b) => stamp(b) - stamp(a))
+    .slice(0, 20)
+    .map((e) => ({
+      reason: (e.reason ?? '').slice(0, 256),
+      message: (e.message ?? '').slice(0, 512),
+      count: e.count ?? 1,
+      lastSeen: new Date(stamp(e) || Date.now()).toISOString(),
+    }));
+  return {
+    summary: summary.slice(0, 4096),
+    ...(signal.restartCount !== undefined ? { restartCount: signal.restartCount } : {}),
+    ...(signal.exitCode !== undefined ? { exitCode: signal.exitCode } : {}),
+    ...(signal.reason ? { reason: signal.reason.slice(0, 256) } : {}),
+    events: relevant,
+    ownerChain: ownerChain.slice(0, 10),
+    ...(change ? { templateChange: change.slice(0, 4096) } : {}),
+  };
+}
+
+/**
+ * The logs that explain a container failure: the previous instance's (what it printed
+ * before it died) and the current one's, each bounded by lines and bytes as the API
+ * server cuts them, then kept to the last 8 KiB for the incident.
+ */
+export async function collectLogs(core: CoreV1Api, namespace: string, pod: string, container: string): Promise<string | undefined> {
+  const read = async (previous: boolean) => {
+    try {
+      return await core.readNamespacedPodLog({ name: pod, namespace, container, previous, tailLines: LOG_LIMIT_LINES, limitBytes: LOG_LIMIT_BYTES });
+    } catch {
+      return ''; // no previous instance, or the container never ran
+    }
+  };
+  const [previous, current] = await Promise.all([read(true), read(false)]);
+  const text = [previous && `--- previous ---\n${previous.trimEnd()}`, current && `--- current ---\n${current.trimEnd()}`].filter(Boolean).join('\n');
+  if (!text) return undefined;
+  return text.length > EXCERPT_BYTES ? `…${text.slice(text.length - EXCERPT_BYTES + 1)}` : text;
+}
+
+function stamp(e: CoreV1Event): number {
+  const t = e.lastTimestamp ?? e.eventTime ?? e.metadata?.creationTimestamp;
+  return t ? new Date(t as unknown as string).getTime() : 0;
+}

@@ -1,0 +1,133 @@
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { API_VERSION, GROUP, VERSION } from '../api/common.ts';
+import type { Evidence, HealingIncident, HealingIncidentStatus, IncidentPhase } from '../api/healing-incident.ts';
+import { fingerprint, incidentName, type Signal } from '../detect/signal.ts';
+
+const PLURAL = 'healingincidents';
+
+export interface UpsertResult {
+  name: string;
+  created: boolean;
+  /** True when this observation counted as a new occurrence. */
+  counted: boolean;
+}
+
+/**
+ * HealingIncidents in the API server, the operator's only memory. Every write is keyed on
+ * the incident's deterministic name, so a restarted operator, a second replica or a
+ * repeated reconcile find the same object instead of making another.
+ */
+export class IncidentStore {
+  private readonly api: CustomObjectsApi;
+
+  constructor(kubeConfig: KubeConfig) {
+    this.api = kubeConfig.makeApiClient(CustomObjectsApi);
+  }
+
+  async get(namespace: string, name: string): Promise<HealingIncident | undefined> {
+    try {
+      return (await this.api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as HealingIncident;
+    } catch (error) {
+      if (codeOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async list(namespace?: string): Promise<HealingIncident[]> {
+    const list = namespace
+      ? await this.api.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL })
+      : await this.api.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL });
+    return (list as { items: HealingIncident[] }).items;
+  }
+
+  /**
+   * Records a signal: creates its incident (phase Detected) or, when it exists, counts a new
+   * occurrence if the observation differs from the last one (another restart, another pod)
+   * and refreshes lastSeen and the evidence. Safe to call on every reconcile.
+   */
+  async recordSignal(watch: string, signal: Signal, evidence: Evidence, now = new Date()): Promise<UpsertResult> {
+    const namespace = signal.workload.namespace;
+    const name = incidentName(signal);
+    const at = now.toISOString();
+    const observation = observationKey(signal);
+    let created = false;
+    try {
+      await this.api.createNamespacedCustomObject({
+        group: GROUP, version: VERSION, namespace, plural: PLURAL,
+        body: {
+          apiVersion: API_VERSION,
+          kind: 'HealingIncident',
+          metadata: { name, labels: { 'gopherguard.dev/watch': watch, 'gopherguard.dev/class': signal.class.toLowerCase() }, annotations: { 'gopherguard.dev/last-observation': observation } },
+          spec: {
+            watch,
+            fingerprint: fingerprint(signal),
+            workload: signal.workload,
+            ...(signal.container ? { container: signal.container } : {}),
+            signalClass: signal.class,
+          },
+        },
+      });
+      created = true;
+    } catch (error) {
+      if (codeOf(error) !== 409) throw error;
+    }
+    let counted = false;
+    await this.updateStatus(namespace, name, (incident) => {
+      const status: HealingIncidentStatus = incident.status ?? { phase: 'Detected' };
+      const last = incident.metadata.annotations?.['gopherguard.dev/last-observation'];
+      counted = created || status.occurrences === undefined || last !== observation;
+      return {
+        ...status,
+        phase: status.phase,
+        phaseTimestamps: { Detected: at, ...status.phaseTimestamps },
+        occurrences: (status.occurrences ?? 0) + (counted ? 1 : 0),
+        firstSeen: status.firstSeen ?? at,
+        lastSeen: at,
+        // Logs are read once, when the incident is created; later sightings keep them.
+        evidence: { ...evidence, ...(status.evidence?.logExcerpt && !evidence.logExcerpt ? { logExcerpt: status.evidence.logExcerpt } : {}) },
+      };
+    });
+    if (counted && !created) await this.setObservation(namespace, name, observation);
+    return { name, created, counted };
+  }
+
+  /** Moves an incident to a phase, stamping the time; a no-op if it is already there. */
+  async transition(namespace: string, name: string, phase: IncidentPhase, message?: string, now = new Date()): Promise<void> {
+    await this.updateStatus(namespace, name, (incident) => {
+      const status = incident.status ?? { phase: 'Detected' as const };
+      if (status.phase === phase) return undefined;
+      return { ...status, phase, message, phaseTimestamps: { ...status.phaseTimestamps, [phase]: now.toISOString() } };
+    });
+  }
+
+  /** Read, change, replace the status subresource; a 409 (someone else wrote) retries. */
+  async updateStatus(namespace: string, name: string, change: (incident: HealingIncident) => HealingIncidentStatus | undefined): Promise<void> {
+    for (let attempt = 0; ; attempt += 1) {
+      const incident = await this.get(namespace, name);
+      if (!incident) return;
+      const status = change(incident);
+      if (!status) return;
+      try {
+        await this.api.replaceNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name, body: { ...incident, status } });
+        return;
+      } catch (error) {
+        if (codeOf(error) !== 409 || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  private async setObservation(namespace: string, name: string, observation: string): Promise<void> {
+    await this.api.patchNamespacedCustomObject(
+      { group: GROUP, version: VERSION, namespace, plural: PLURAL, name, body: [{ op: 'add', path: '/metadata/annotations/gopherguard.dev~1last-observation', value: observation }] },
+    );
+  }
+}
+
+/** What makes two sightings of one failure different occurrences: a new restart, a new pod. */
+function observationKey(signal: Signal): string {
+  return [signal.object.name, signal.restartCount ?? '', signal.reason ?? ''].join('/');
+}
+
+function codeOf(error: unknown): number | undefined {
+  return (error as { code?: number }).code;
+}

@@ -1,0 +1,112 @@
+import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import type { AegisWatch, AegisWatchStatus } from '../api/aegis-watch.ts';
+import { GROUP, VERSION, type Condition } from '../api/common.ts';
+import { parseAegisWatch } from '../api/crd.ts';
+import { WorkQueue, runWorkers, type ReconcileResult } from '../controller/index.ts';
+import { IncidentStore } from '../incident/incident-store.ts';
+import { EventRecorder } from '../k8s/event-recorder.ts';
+import type { ClusterCache } from './cluster-cache.ts';
+import { checkWatch, type WatchProblem } from './watch-checks.ts';
+import { guards } from './watch-targets.ts';
+
+const CLOSED_PHASES = new Set(['Healed', 'Resolved', 'Suppressed', 'Failed']);
+
+export interface WatchControllerOptions {
+  kubeConfig: KubeConfig;
+  cache: ClusterCache;
+  /** How often a watch's counts and references are looked at again. */
+  resyncMs?: number;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/**
+ * Keeps each AegisWatch's status true: Ready with a reason a person can act on when the
+ * spec cannot work (and a Warning event), the number of guarded workloads and open
+ * incidents. Never throws a bad spec back at the queue: a bad spec is a status, not an error.
+ */
+export class WatchController {
+  readonly queue = new WorkQueue();
+  private readonly options: WatchControllerOptions;
+  private readonly api: CustomObjectsApi;
+  private readonly incidents: IncidentStore;
+  private readonly events: EventRecorder;
+  private workers: Promise<void> | undefined;
+
+  constructor(options: WatchControllerOptions) {
+    this.options = options;
+    this.api = options.kubeConfig.makeApiClient(CustomObjectsApi);
+    this.incidents = new IncidentStore(options.kubeConfig);
+    this.events = new EventRecorder(options.kubeConfig);
+    const enqueue = (w: AegisWatch) => this.queue.add(`${w.metadata.namespace}/${w.metadata.name}`);
+    options.cache.watches.on('add', enqueue);
+    options.cache.watches.on('update', (w, old) => {
+      // Our own status writes come back as updates; only a spec change needs a reconcile now.
+      if (w.metadata.generation !== old?.metadata.generation || !w.status) enqueue(w);
+    });
+  }
+
+  start(): void {
+    this.workers = runWorkers(this.queue, 1, (key) => this.reconcile(key), {
+      onError: (key, error) => this.options.log?.('watch reconcile failed', { key, error: String(error) }),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.queue.shutDownWithDrain();
+    await this.workers;
+  }
+
+  async reconcile(key: string): Promise<ReconcileResult | void> {
+    const [namespace = '', name = ''] = key.split('/');
+    const watch = this.options.cache.watches.get(namespace, name);
+    if (!watch) return;
+    const parsed = parseAegisWatch(watch);
+    let problems: WatchProblem[];
+    let guarded = 0;
+    if (!parsed.ok) {
+      problems = [{ reason: 'InvalidSpec', message: parsed.problems.join('; ') }];
+    } else {
+      problems = await checkWatch(this.options.kubeConfig, namespace, parsed.value.spec);
+      guarded = this.countGuarded({ name, namespace, spec: parsed.value.spec });
+    }
+    const mine = (await this.incidents.list(namespace)).filter((i) => i.spec.watch === name);
+    const open = mine.filter((i) => !CLOSED_PHASES.has(i.status?.phase ?? 'Detected'));
+    const newest = [...mine].sort((a, b) => (b.status?.firstSeen ?? '').localeCompare(a.status?.firstSeen ?? ''))[0];
+
+    const ready: Condition = problems.length > 0
+      ? { type: 'Ready', status: 'False', reason: problems[0]?.reason ?? 'InvalidSpec', message: problems.map((p) => p.message).join('; ').slice(0, 32768), lastTransitionTime: '' }
+      : { type: 'Ready', status: 'True', reason: 'Guarding', message: guarded === 0 ? 'the spec is valid, but no workload matches its targets yet' : `guarding ${guarded} workload${guarded === 1 ? '' : 's'}`, lastTransitionTime: '' };
+    const previous = watch.status?.conditions?.find((c) => c.type === 'Ready');
+    ready.lastTransitionTime = previous && previous.status === ready.status ? previous.lastTransitionTime : new Date().toISOString();
+    ready.observedGeneration = watch.metadata.generation;
+
+    const status: AegisWatchStatus = {
+      ...watch.status,
+      observedGeneration: watch.metadata.generation,
+      conditions: [...(watch.status?.conditions ?? []).filter((c) => c.type !== 'Ready'), ready],
+      guardedWorkloads: guarded,
+      openIncidents: open.length,
+      ...(newest?.metadata.name && newest.status?.firstSeen ? { lastIncident: { name: newest.metadata.name, at: newest.status.firstSeen } } : {}),
+    };
+    if (JSON.stringify(status) !== JSON.stringify(watch.status)) {
+      await this.api.replaceNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace, plural: 'aegiswatches', name, body: { ...watch, status } });
+      const changed = previous?.status !== ready.status || previous?.message !== ready.message;
+      if (changed) {
+        const ref = { apiVersion: `${GROUP}/${VERSION}`, kind: 'AegisWatch', name, namespace, uid: watch.metadata.uid };
+        await this.events.record(ref, ready.status === 'True' ? 'Normal' : 'Warning', ready.reason, ready.message);
+      }
+    }
+    return { requeueAfterMs: this.options.resyncMs ?? 30_000 };
+  }
+
+  private countGuarded(watch: Parameters<typeof guards>[0]): number {
+    const { cache } = this.options;
+    let count = 0;
+    for (const [kind, informer] of [['Deployment', cache.deployments], ['StatefulSet', cache.statefulSets], ['DaemonSet', cache.daemonSets]] as const) {
+      for (const w of informer.list(watch.namespace)) {
+        if (guards(watch, { kind, namespace: watch.namespace, name: w.metadata?.name ?? '', labels: w.metadata?.labels ?? {} })) count += 1;
+      }
+    }
+    return count;
+  }
+}

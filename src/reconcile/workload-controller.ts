@@ -1,0 +1,127 @@
+import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { parseAegisWatch } from '../api/crd.ts';
+import { IncidentStore } from '../incident/incident-store.ts';
+import { workloadSignals } from '../detect/workload-signals.ts';
+import type { Signal } from '../detect/signal.ts';
+import { collectLogs, summarizeEvidence } from '../evidence/evidence.ts';
+import { templateChange } from '../evidence/template-change.ts';
+import { WorkQueue, runWorkers, type ReconcileResult } from '../controller/index.ts';
+import type { ClusterCache } from './cluster-cache.ts';
+import { detectorSettings } from './detector-settings.ts';
+import { ownerChain, parseWorkloadKey, workloadKeyString, type WorkloadKey } from './owners.ts';
+import { snapshotWorkload } from './workload-view.ts';
+import { guards, type GuardingWatch } from './watch-targets.ts';
+
+export interface WorkloadControllerOptions {
+  kubeConfig: KubeConfig;
+  cache: ClusterCache;
+  concurrency?: number;
+  /** Called for every signal recorded (metrics, notifications, tests). */
+  onSignal?: (signal: Signal, incident: { name: string; created: boolean }) => void;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/**
+ * Detects failures of guarded workloads and records them as HealingIncidents. Keys are
+ * workloads ("ns/Kind/name"); any change to a pod, its events, its ReplicaSet or its
+ * watch enqueues the workload, and the reconcile reads the current state from the cache,
+ * so a burst of pod updates costs one reconcile.
+ */
+export class WorkloadController {
+  readonly queue = new WorkQueue();
+  private readonly options: WorkloadControllerOptions;
+  private readonly store: IncidentStore;
+  private readonly core: CoreV1Api;
+  private workers: Promise<void> | undefined;
+
+  constructor(options: WorkloadControllerOptions) {
+    this.options = options;
+    this.store = new IncidentStore(options.kubeConfig);
+    this.core = options.kubeConfig.makeApiClient(CoreV1Api);
+    const { cache } = options;
+    const fromPod = (pod: V1Pod) => this.enqueuePod(pod);
+    for (const event of ['add', 'update', 'delete'] as const) {
+      cache.pods.on(event, fromPod);
+      cache.deployments.on(event, (d) => this.enqueue({ kind: 'Deployment', namespace: d.metadata?.namespace ?? '', name: d.metadata?.name ?? '' }));
+      cache.statefulSets.on(event, (s) => this.enqueue({ kind: 'StatefulSet', namespace: s.metadata?.namespace ?? '', name: s.metadata?.name ?? '' }));
+      cache.daemonSets.on(event, (s) => this.enqueue({ kind: 'DaemonSet', namespace: s.metadata?.namespace ?? '', name: s.metadata?.name ?? '' }));
+      cache.watches.on(event, (w) => this.enqueueNamespace(w.metadata?.namespace ?? ''));
+    }
+    for (const event of ['add', 'update'] as const) {
+      cache.events.on(event, (e) => {
+        if (e.involvedObject.kind !== 'Pod') return;
+        const pod = cache.pods.get(e.involvedObject.namespace, e.involvedObject.name ?? '');
+        if (pod) this.enqueuePod(pod);
+      });
+    }
+  }
+
+  start(): void {
+    this.workers = runWorkers(this.queue, this.options.concurrency ?? 2, (key) => this.reconcile(key), {
+      onError: (key, error) => this.options.log?.('reconcile failed', { key, error: String(error) }),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.queue.shutDownWithDrain();
+    await this.workers;
+  }
+
+  private enqueue(key: WorkloadKey): void {
+    if (key.namespace && key.name) this.queue.add(workloadKeyString(key));
+  }
+
+  private enqueuePod(pod: V1Pod): void {
+    const { workload } = ownerChain(pod, (ns, name) => this.options.cache.replicaSets.get(ns, name));
+    if (workload) this.enqueue(workload);
+  }
+
+  private enqueueNamespace(namespace: string): void {
+    const { cache } = this.options;
+    for (const d of cache.deployments.list(namespace)) this.enqueue({ kind: 'Deployment', namespace, name: d.metadata?.name ?? '' });
+    for (const s of cache.statefulSets.list(namespace)) this.enqueue({ kind: 'StatefulSet', namespace, name: s.metadata?.name ?? '' });
+    for (const s of cache.daemonSets.list(namespace)) this.enqueue({ kind: 'DaemonSet', namespace, name: s.metadata?.name ?? '' });
+  }
+
+  /** The valid watches of a namespace (an invalid one guards nothing; its status says why). */
+  private watchesIn(namespace: string): GuardingWatch[] {
+    const watches: GuardingWatch[] = [];
+    for (const object of this.options.cache.watches.list(namespace)) {
+      const parsed = parseAegisWatch(object);
+      if (parsed.ok) watches.push({ name: object.metadata?.name ?? '', namespace, spec: parsed.value.spec });
+    }
+    return watches;
+  }
+
+  async reconcile(key: string): Promise<ReconcileResult | void> {
+    const ref = parseWorkloadKey(key);
+    if (!ref) return;
+    const { cache } = this.options;
+    const snapshot = snapshotWorkload(cache, ref);
+    if (!snapshot) return; // deleted: its incidents stay as the record of what happened
+    const identity = { ...ref, labels: snapshot.object.metadata?.labels ?? {} };
+    const watch = this.watchesIn(ref.namespace).sort((a, b) => a.name.localeCompare(b.name)).find((w) => guards(w, identity));
+    if (!watch) return;
+    const { view, replicaSets, chains } = snapshot;
+    const { pods, events } = view;
+    const signals = workloadSignals(view, detectorSettings(watch.spec.detectors));
+
+    const change = templateChange(replicaSets);
+    for (const signal of signals) {
+      const evidence = summarizeEvidence(signal, events, chains.get(signal.object.name) ?? [`${ref.kind}/${ref.name}`], change);
+      const result = await this.store.recordSignal(watch.name, signal, evidence);
+      if (result.created && signal.container && signal.object.kind === 'Pod') {
+        const logExcerpt = await collectLogs(this.core, ref.namespace, signal.object.name, signal.container);
+        if (logExcerpt) {
+          await this.store.updateStatus(ref.namespace, result.name, (incident) =>
+            incident.status?.evidence ? { ...incident.status, evidence: { ...incident.status.evidence, logExcerpt } } : undefined);
+        }
+      }
+      if (result.created) this.options.log?.('incident detected', { incident: result.name, class: signal.class, workload: key });
+      this.options.onSignal?.(signal, result);
+    }
+    // An unschedulable pod becomes a failure only after the pending timeout: look again then.
+    const waiting = pods.some((p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable'));
+    if (waiting && !signals.some((s) => s.class === 'Unschedulable')) return { requeueAfterMs: 5000 };
+  }
+}
