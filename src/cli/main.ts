@@ -2,6 +2,7 @@
 import { ANALYZE_USAGE, runAnalyzeCommand } from './analyze-command.ts';
 import { CRDS_USAGE, runCrdsCommand } from './crds-command.ts';
 import { runDemo } from './demo-command.ts';
+import { RUN_USAGE, runRunCommand } from './run-command.ts';
 import { SANDBOX_USAGE, runSandboxCommand } from './sandbox-command.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -10,6 +11,7 @@ const USAGE = `Usage: gopherguard <command>
 Commands:
   sandbox   run a local cluster of real Kubernetes components (see: gopherguard sandbox --help)
   demo      start the sandbox and show how to use it
+  run       run the operator (in-cluster, or with a kubeconfig)
   analyze   list what is failing in a cluster and why (one scan, read-only)
   crds      print the CustomResourceDefinitions (AegisWatch, HealingIncident)
 
@@ -22,7 +24,7 @@ async function main(argv: string[]): Promise<number> {
     return command ? 0 : 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    const usage: Record<string, string> = { sandbox: SANDBOX_USAGE, crds: CRDS_USAGE, analyze: ANALYZE_USAGE };
+    const usage: Record<string, string> = { sandbox: SANDBOX_USAGE, crds: CRDS_USAGE, analyze: ANALYZE_USAGE, run: RUN_USAGE };
     process.stdout.write(`${usage[command] ?? USAGE}\n`);
     return 0;
   }
@@ -31,6 +33,8 @@ async function main(argv: string[]): Promise<number> {
       return runSandboxCommand(rest);
     case 'demo':
       return runDemo();
+    case 'run':
+      return runRunCommand(rest);
     case 'analyze':
       return runAnalyzeCommand(rest);
     case 'crds':

@@ -1,0 +1,91 @@
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { Operator } from '../operator/operator.ts';
+import { loadKubeConfig } from './kubeconfig.ts';
+import { createLog, type LogFormat, type LogLevel } from './logger.ts';
+import { UsageError } from './usage-error.ts';
+
+export const RUN_USAGE = `Usage: gopherguard run [options]
+
+Runs the operator against a cluster: in-cluster, or out of cluster with a kubeconfig.
+Every option can also be set by the environment variable in brackets.
+
+Options:
+  --kubeconfig FILE        kubeconfig (KUBECONFIG; default ~/.kube/config, else in-cluster)
+  -n, --namespace NS       guard one namespace only (GOPHERGUARD_NAMESPACE; default: all)
+  --leader-elect BOOL      elect a leader among replicas with a Lease (GOPHERGUARD_LEADER_ELECT; default true)
+  --lease-namespace NS     where the Lease lives (GOPHERGUARD_LEASE_NAMESPACE; default: POD_NAMESPACE, the -n namespace or "default")
+  --lease-name NAME        (GOPHERGUARD_LEASE_NAME; default gopherguard-leader)
+  --lease-duration SECONDS, --renew-deadline SECONDS, --retry-period SECONDS
+                           leader election timing (default 15, 10, 2, as controller-runtime)
+  --health-addr HOST:PORT  /healthz and /readyz (GOPHERGUARD_HEALTH_ADDR; default 127.0.0.1:8081; port 0 picks one)
+  --log-format json|text   (GOPHERGUARD_LOG_FORMAT; default text on a terminal, json otherwise)
+  --log-level LEVEL        debug, info, warn or error (GOPHERGUARD_LOG_LEVEL; default info)`;
+
+function parseAddress(value: string): { host: string; port: number } {
+  const match = /^(.*):(\d{1,5})$/.exec(value);
+  const port = Number(match?.[2]);
+  if (!match || port > 65535) throw new UsageError(`--health-addr must be HOST:PORT, not ${value}`, RUN_USAGE);
+  return { host: match[1] || '0.0.0.0', port };
+}
+
+export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      kubeconfig: { type: 'string' },
+      namespace: { type: 'string', short: 'n', default: env.GOPHERGUARD_NAMESPACE },
+      'leader-elect': { type: 'string', default: env.GOPHERGUARD_LEADER_ELECT ?? 'true' },
+      'lease-namespace': { type: 'string', default: env.GOPHERGUARD_LEASE_NAMESPACE },
+      'lease-name': { type: 'string', default: env.GOPHERGUARD_LEASE_NAME ?? 'gopherguard-leader' },
+      'lease-duration': { type: 'string', default: '15' },
+      'renew-deadline': { type: 'string', default: '10' },
+      'retry-period': { type: 'string', default: '2' },
+      'health-addr': { type: 'string', default: env.GOPHERGUARD_HEALTH_ADDR ?? '127.0.0.1:8081' },
+      'log-format': { type: 'string', default: env.GOPHERGUARD_LOG_FORMAT ?? (process.stderr.isTTY ? 'text' : 'json') },
+      'log-level': { type: 'string', default: env.GOPHERGUARD_LOG_LEVEL ?? 'info' },
+    },
+  });
+  const leaderElect = values['leader-elect'];
+  if (leaderElect !== 'true' && leaderElect !== 'false') throw new UsageError(`--leader-elect must be true or false, not ${leaderElect}`, RUN_USAGE);
+  const format = values['log-format'];
+  if (format !== 'json' && format !== 'text') throw new UsageError(`--log-format must be json or text, not ${format}`, RUN_USAGE);
+  const level = values['log-level'];
+  if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error, not ${level}`, RUN_USAGE);
+  const health = parseAddress(values['health-addr']);
+  const seconds = (name: 'lease-duration' | 'renew-deadline' | 'retry-period') => {
+    const value = Number(values[name]);
+    if (!(value > 0 && value <= 3600)) throw new UsageError(`--${name} must be a number of seconds, not ${values[name]}`, RUN_USAGE);
+    return value * 1000;
+  };
+  const log = createLog(format as LogFormat, level as LogLevel);
+  const kubeConfig = loadKubeConfig(values.kubeconfig ?? env.KUBECONFIG);
+
+  let exitCode = 0;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => { finish = resolve; });
+  const operator = new Operator({
+    kubeConfig,
+    namespace: values.namespace,
+    leaderElection: {
+      enabled: leaderElect === 'true',
+      namespace: values['lease-namespace'] ?? env.POD_NAMESPACE ?? values.namespace ?? 'default',
+      name: values['lease-name'],
+      identity: env.POD_NAME ? `${env.POD_NAME}_${process.pid}` : undefined,
+      leaseDurationMs: seconds('lease-duration'),
+      renewDeadlineMs: seconds('renew-deadline'),
+      retryPeriodMs: seconds('retry-period'),
+    },
+    health,
+    log,
+    // Like controller-runtime: a replica that lost the lease exits and starts afresh.
+    onLostLeadership: () => { exitCode = 1; finish(); },
+  });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => { log('info', `received ${signal}, shutting down`); finish(); });
+  await operator.start();
+  log('info', 'gopherguard running', { health: `http://${health.host}:${operator.healthPort}`, host: hostname(), leaderElection: leaderElect });
+  await finished;
+  await operator.stop();
+  log('info', 'stopped');
+  return exitCode;
+}

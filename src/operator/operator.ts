@@ -1,0 +1,127 @@
+import type { Server } from 'node:http';
+import { CoordinationV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { LeaderElector } from '../controller/index.ts';
+import { ClusterCache } from '../reconcile/cluster-cache.ts';
+import { WatchController } from '../reconcile/watch-controller.ts';
+import { WorkloadController } from '../reconcile/workload-controller.ts';
+import { startHealthServer } from './health-server.ts';
+
+export type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
+
+export interface OperatorOptions {
+  kubeConfig: KubeConfig;
+  /** Guard one namespace only; all namespaces when absent. */
+  namespace?: string;
+  leaderElection: { enabled: boolean; namespace: string; name: string; identity?: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
+  health: { host: string; port: number };
+  log: Log;
+  /** Called when leadership is lost: the process should exit and be restarted. */
+  onLostLeadership?: () => void;
+}
+
+/**
+ * The operator's process: caches and health endpoints always, controllers only while
+ * leading (a standby replica keeps warm caches and takes over within a lease).
+ */
+export class Operator {
+  private readonly options: OperatorOptions;
+  private readonly cache: ClusterCache;
+  private workloads: WorkloadController | undefined;
+  private watches: WatchController | undefined;
+  private elector: LeaderElector | undefined;
+  private health: Server | undefined;
+  private synced = false;
+  private stopping = false;
+
+  constructor(options: OperatorOptions) {
+    this.options = options;
+    const log = (message: string, fields?: Record<string, unknown>) => options.log('warn', message, fields);
+    this.cache = new ClusterCache({ kubeConfig: options.kubeConfig, namespace: options.namespace, log });
+  }
+
+  get healthPort(): number | undefined {
+    const address = this.health?.address();
+    return address && typeof address === 'object' ? address.port : undefined;
+  }
+
+  isLeader(): boolean {
+    return this.elector ? this.elector.isLeader() : this.workloads !== undefined;
+  }
+
+  async start(): Promise<void> {
+    const { log } = this.options;
+    this.health = await startHealthServer(this.options.health.host, this.options.health.port, {
+      live: () => true,
+      ready: () => this.synced && !this.stopping,
+    });
+    try {
+      await this.cache.start();
+    } catch (error) {
+      const text = String(error);
+      if (/404/.test(text)) throw new Error('the gopherguard.dev CRDs are not installed: run `gopherguard crds | kubectl apply --server-side -f -`', { cause: error });
+      throw error;
+    }
+    this.synced = true;
+    log('info', 'caches synced', { namespace: this.options.namespace ?? '(all)' });
+    const election = this.options.leaderElection;
+    if (!election.enabled) {
+      this.startControllers();
+      return;
+    }
+    this.elector = new LeaderElector({
+      api: this.options.kubeConfig.makeApiClient(CoordinationV1Api),
+      namespace: election.namespace,
+      name: election.name,
+      identity: election.identity,
+      leaseDurationMs: election.leaseDurationMs,
+      renewDeadlineMs: election.renewDeadlineMs,
+      retryPeriodMs: election.retryPeriodMs,
+      callbacks: {
+        onStartedLeading: () => {
+          log('info', 'became leader', { identity: this.elector?.identity });
+          this.startControllers();
+        },
+        onStoppedLeading: () => {
+          log(this.stopping ? 'info' : 'error', 'stopped leading', { identity: this.elector?.identity });
+          void this.stopControllers();
+          if (!this.stopping) this.options.onLostLeadership?.();
+        },
+        onNewLeader: (identity) => log('info', 'leader', { identity }),
+      },
+      onError: (error) => log('debug', 'leader election attempt failed', { error: error.message }),
+    });
+    void this.elector.run();
+  }
+
+  private startControllers(): void {
+    const { kubeConfig, log } = this.options;
+    const warn = (message: string, fields?: Record<string, unknown>) => log('warn', message, fields);
+    this.workloads = new WorkloadController({
+      kubeConfig, cache: this.cache, log: (message, fields) => log(message === 'incident detected' ? 'info' : 'warn', message, fields),
+    });
+    this.watches = new WatchController({ kubeConfig, cache: this.cache, log: warn });
+    this.workloads.start();
+    this.watches.start();
+    // Work that arrived before we led was queued by nobody: look at everything once.
+    for (const w of this.cache.watches.list()) this.watches.queue.add(`${w.metadata.namespace}/${w.metadata.name}`);
+    for (const d of this.cache.deployments.list()) this.workloads.queue.add(`${d.metadata?.namespace}/Deployment/${d.metadata?.name}`);
+    for (const s of this.cache.statefulSets.list()) this.workloads.queue.add(`${s.metadata?.namespace}/StatefulSet/${s.metadata?.name}`);
+    for (const s of this.cache.daemonSets.list()) this.workloads.queue.add(`${s.metadata?.namespace}/DaemonSet/${s.metadata?.name}`);
+  }
+
+  private async stopControllers(): Promise<void> {
+    const running = [this.workloads, this.watches];
+    this.workloads = undefined;
+    this.watches = undefined;
+    await Promise.all(running.map((c) => c?.stop()));
+  }
+
+  /** Graceful shutdown: finish in-flight reconciles, hand the lease over, close. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.stopControllers();
+    await this.elector?.release();
+    this.cache.stop();
+    await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
+  }
+}

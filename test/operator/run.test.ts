@@ -1,0 +1,86 @@
+// `gopherguard run` as real processes on the run's sandbox: two replicas elect one
+// leader; killing the leader hands over to the other within the lease; nothing is
+// recorded twice; SIGTERM shuts down cleanly and gives the lease up.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { CoordinationV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import type { HealingIncident } from '../../src/api/healing-incident.ts';
+import { createNamespace, deleteNamespace, deployment, testCluster, waitFor } from '../support/cluster.ts';
+import { installCrds } from '../support/crds.ts';
+
+const root = join(import.meta.dirname, '..', '..');
+const cluster = testCluster();
+const custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
+const leases = cluster.kubeConfig.makeApiClient(CoordinationV1Api);
+let ns: string;
+const children: ChildProcess[] = [];
+
+before(async () => {
+  await installCrds(cluster.kubeConfig);
+  ns = await createNamespace(cluster, 'run');
+  await custom.createNamespacedCustomObject({
+    group: 'gopherguard.dev', version: 'v1alpha1', namespace: ns, plural: 'aegiswatches',
+    body: { apiVersion: 'gopherguard.dev/v1alpha1', kind: 'AegisWatch', metadata: { name: 'all' }, spec: { targets: { selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } }, source: { flux: { kustomization: 'apps' } } } },
+  });
+});
+after(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  await deleteNamespace(cluster, ns);
+});
+
+interface Replica { child: ChildProcess; output: () => string; healthPort: Promise<number>; exited: Promise<number | null> }
+
+function startReplica(name: string): Replica {
+  const child = spawn(process.execPath, [
+    'src/cli/main.ts', 'run', '-n', ns, '--kubeconfig', process.env.GOPHERGUARD_TEST_KUBECONFIG ?? '',
+    '--health-addr', '127.0.0.1:0', '--log-format', 'json', '--lease-duration', '6', '--renew-deadline', '4', '--retry-period', '1',
+  ], { cwd: root, env: { ...process.env, POD_NAME: name }, stdio: ['ignore', 'ignore', 'pipe'] });
+  children.push(child);
+  let text = '';
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; });
+  const healthPort = waitFor(`${name} to report its health address`, async () => Number(/"health":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(text)?.[1]) || undefined, 30_000);
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => text, healthPort, exited };
+}
+
+async function incidents(): Promise<HealingIncident[]> {
+  return ((await custom.listNamespacedCustomObject({ group: 'gopherguard.dev', version: 'v1alpha1', namespace: ns, plural: 'healingincidents' })) as { items: HealingIncident[] }).items;
+}
+
+async function holder(): Promise<string> {
+  const lease = await leases.readNamespacedLease({ name: 'gopherguard-leader', namespace: ns });
+  return lease.spec?.holderIdentity ?? '';
+}
+
+test('two replicas, one leader; the leader killed, the other takes over; no duplicates; clean SIGTERM', async () => {
+  const a = startReplica('alpha');
+  const b = startReplica('beta');
+  for (const replica of [a, b]) {
+    const port = await replica.healthPort;
+    const healthz = await fetch(`http://127.0.0.1:${port}/healthz`);
+    assert.equal(healthz.status, 200);
+    await waitFor('readyz', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, 30_000);
+  }
+  await cluster.apps.createNamespacedDeployment({ namespace: ns, body: deployment({ name: 'first', annotations: { 'sandbox.gopherguard.dev/crash-exit-code': '3' } }) });
+  await waitFor('an incident for the first app', async () => (await incidents()).find((i) => i.spec.workload.name === 'first'), 60_000);
+  const leaderName = (await holder()).split('_')[0];
+  assert.ok(leaderName === 'alpha' || leaderName === 'beta', `a replica holds the lease (${leaderName})`);
+  const [leader, follower] = leaderName === 'alpha' ? [a, b] : [b, a];
+
+  leader.child.kill('SIGKILL');
+  const killedAt = Date.now();
+  await cluster.apps.createNamespacedDeployment({ namespace: ns, body: deployment({ name: 'second', image: 'ghcr.io/gopherguard/jokeservice:0.0.0' }) });
+  await waitFor('the follower to take the lease', async () => !(await holder()).startsWith(leaderName ?? ''), 30_000);
+  const tookOverMs = Date.now() - killedAt;
+  await waitFor('an incident for the second app, from the new leader', async () => (await incidents()).find((i) => i.spec.workload.name === 'second'), 60_000);
+  assert.ok(tookOverMs < 6000 + 4000, `took over within lease duration plus retries (${tookOverMs} ms)`);
+
+  const all = await incidents();
+  assert.deepEqual(all.map((i) => `${i.spec.workload.name}/${i.spec.signalClass}`).sort(), ['first/CrashLoop', 'second/ImagePull']);
+
+  follower.child.kill('SIGTERM');
+  assert.equal(await follower.exited, 0, `clean exit; log:\n${follower.output().slice(-2000)}`);
+  assert.equal(await holder(), '', 'the lease was given up on shutdown');
+});
