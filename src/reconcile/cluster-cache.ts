@@ -4,13 +4,14 @@ import {
 } from '@kubernetes/client-node';
 import { GROUP, VERSION } from '../api/common.ts';
 import type { AegisWatch } from '../api/aegis-watch.ts';
+import type { HealingIncident } from '../api/healing-incident.ts';
 import { Informer } from '../k8s/informer.ts';
 
 export interface ClusterCacheOptions {
   kubeConfig: KubeConfig;
   /** Watch only this namespace; all namespaces when absent. */
   namespace?: string;
-  /** Also cache AegisWatches (the operator does; a one-shot analyze needs no CRDs). */
+  /** Also cache AegisWatches and HealingIncidents (the operator does; a one-shot analyze needs no CRDs). */
   withWatches?: boolean;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
@@ -24,6 +25,7 @@ export class ClusterCache {
   readonly daemonSets: Informer<V1DaemonSet>;
   readonly events: Informer<CoreV1Event>;
   readonly watches: Informer<AegisWatch & KubernetesObject>;
+  readonly incidents: Informer<HealingIncident & KubernetesObject>;
 
   constructor(options: ClusterCacheOptions) {
     const { kubeConfig, namespace: ns, log } = options;
@@ -44,12 +46,16 @@ export class ClusterCache {
       (ns
         ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: 'aegiswatches', ...p })
         : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: 'aegiswatches', ...p })) as Promise<KubernetesListObject<AegisWatch & KubernetesObject>>);
+    this.incidents = make('healingincidents', scope(`/apis/${GROUP}/${VERSION}`, 'healingincidents'), async (p) =>
+      (ns
+        ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: 'healingincidents', ...p })
+        : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: 'healingincidents', ...p })) as Promise<KubernetesListObject<HealingIncident & KubernetesObject>>);
   }
 
   private readonly withWatches: boolean;
 
   private all(): Array<Informer<KubernetesObject>> {
-    return [...(this.withWatches ? [this.watches] : []), this.replicaSets, this.deployments, this.statefulSets, this.daemonSets, this.events, this.pods] as Array<Informer<KubernetesObject>>;
+    return [...(this.withWatches ? [this.watches, this.incidents] : []), this.replicaSets, this.deployments, this.statefulSets, this.daemonSets, this.events, this.pods] as Array<Informer<KubernetesObject>>;
   }
 
   /** Starts every informer; resolves once all have listed (the cache is synced). */
