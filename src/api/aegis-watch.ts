@@ -65,6 +65,9 @@ export const Detectors = z
     unschedulable: z.object({ enabled: z.boolean().default(true), pendingSeconds: z.int().min(0).max(86400).default(60) }).prefault({}),
     rolloutStuck: toggle(),
     gitOps: toggle(),
+    // An incident on which nothing was done yet closes as Resolved once its failure has
+    // not been seen for this long: the workload healed by itself.
+    resolveAfterSeconds: z.int().min(10).max(86400).default(300),
   })
   .prefault({});
 export type Detectors = z.output<typeof Detectors>;

@@ -17,9 +17,23 @@ const CONFIG_ERROR = new Set(['CreateContainerConfigError', 'CreateContainerErro
  * its first restart (lastState.terminated), not only once CrashLoopBackOff appears.
  */
 export function podSignals(pod: V1Pod, workload: WorkloadRef, thresholds: PodThresholds, now = new Date()): Signal[] {
+  return assessPod(pod, workload, thresholds, now).signals;
+}
+
+/** Milliseconds a kill by signal waits for the kubelet's events to say who killed it. */
+export const KILL_SETTLE_MS = 3000;
+
+/**
+ * As podSignals, and also when to look again: a container that died of SIGKILL/SIGTERM
+ * (exit 137/143, reason Error) may have been killed by its liveness probe, which only the
+ * kubelet's Killing event tells, and events travel on another watch than the pod. Such a
+ * crash is classified only once it is KILL_SETTLE_MS old.
+ */
+export function assessPod(pod: V1Pod, workload: WorkloadRef, thresholds: PodThresholds, now = new Date()): { signals: Signal[]; recheckInMs?: number } {
   const signals: Signal[] = [];
+  let recheckInMs: number | undefined;
   const base = { workload, object: { kind: 'Pod', name: pod.metadata?.name ?? '' }, observedAt: now.toISOString() };
-  if (pod.metadata?.deletionTimestamp) return signals;
+  if (pod.metadata?.deletionTimestamp) return { signals };
 
   const scheduled = pod.status?.conditions?.find((c) => c.type === 'PodScheduled');
   if (scheduled?.status === 'False' && scheduled.reason === 'Unschedulable') {
@@ -31,9 +45,17 @@ export function podSignals(pod: V1Pod, workload: WorkloadRef, thresholds: PodThr
 
   for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
     const signal = containerSignal(status, thresholds);
-    if (signal) signals.push({ ...base, container: status.name, ...signal });
+    if (!signal) continue;
+    const terminated = status.lastState?.terminated ?? status.state?.terminated;
+    const killed = signal.class === 'CrashLoop' && (signal.exitCode === 137 || signal.exitCode === 143) && terminated?.reason === 'Error';
+    const age = terminated?.finishedAt ? now.getTime() - new Date(terminated.finishedAt).getTime() : Infinity;
+    if (killed && age < KILL_SETTLE_MS) {
+      recheckInMs = Math.min(recheckInMs ?? Infinity, KILL_SETTLE_MS - age);
+      continue;
+    }
+    signals.push({ ...base, container: status.name, ...signal });
   }
-  return signals;
+  return { signals, recheckInMs };
 }
 
 function containerSignal(status: V1ContainerStatus, thresholds: PodThresholds): Pick<Signal, 'class' | 'reason' | 'message' | 'exitCode' | 'restartCount'> | undefined {

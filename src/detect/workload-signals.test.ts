@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CoreV1Event, V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { fingerprint, incidentName } from './signal.ts';
-import { DEFAULT_DETECTORS, workloadSignals } from './workload-signals.ts';
+import { DEFAULT_DETECTORS, assessWorkload, workloadSignals } from './workload-signals.ts';
 
 const workload = { kind: 'Deployment', namespace: 'shop', name: 'jokeservice' };
 const now = new Date('2026-11-26T10:00:00Z');
@@ -46,6 +46,14 @@ test('a liveness-killed container is a probe failure, not a crash of the app', (
   const events = [event('a', 'Unhealthy', 'Liveness probe failed: connection refused', 4), event('a', 'Killing', 'Container failed liveness probe, will be restarted')];
   const signals = workloadSignals({ workload, pods: [killed], events }, DEFAULT_DETECTORS, now);
   assert.deepEqual(signals.map((s) => [s.class, s.reason]), [['ProbeFailure', 'LivenessProbeFailed']]);
+});
+
+test('a kill by signal is classified only once the kubelet has had time to say who killed it', () => {
+  const justKilled = pod('a', { restartCount: 1, lastState: { terminated: { exitCode: 137, reason: 'Error', finishedAt: new Date(now.getTime() - 1000) } } });
+  const fresh = assessWorkload({ workload, pods: [justKilled], events: [] }, DEFAULT_DETECTORS, now);
+  assert.deepEqual([fresh.signals.length, fresh.recheckInMs], [0, 2000]);
+  const later = assessWorkload({ workload, pods: [justKilled], events: [] }, DEFAULT_DETECTORS, new Date(now.getTime() + 2500));
+  assert.equal(later.signals[0]?.class, 'CrashLoop', 'no Killing event came: the app itself died of the signal');
 });
 
 test('readiness failures count repeated Unhealthy events against the threshold', () => {

@@ -1,6 +1,6 @@
 import type { CoreV1Event, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { killedByLiveness, probeSignal } from './event-signals.ts';
-import { podSignals, type PodThresholds } from './pod-signals.ts';
+import { assessPod, type PodThresholds } from './pod-signals.ts';
 import type { Signal, WorkloadRef } from './signal.ts';
 
 export interface DetectorSettings extends PodThresholds {
@@ -24,6 +24,12 @@ export interface WorkloadView {
  * probe failure, not a crash of the app.
  */
 export function workloadSignals(view: WorkloadView, settings: DetectorSettings = DEFAULT_DETECTORS, now = new Date()): Signal[] {
+  return assessWorkload(view, settings, now).signals;
+}
+
+/** workloadSignals, plus when a pending observation should be looked at again. */
+export function assessWorkload(view: WorkloadView, settings: DetectorSettings = DEFAULT_DETECTORS, now = new Date()): { signals: Signal[]; recheckInMs?: number } {
+  let recheckInMs: number | undefined;
   const found = new Map<string, Signal>();
   const keep = (signal: Signal) => {
     if (settings.enabled[signal.class] === false) return;
@@ -35,7 +41,9 @@ export function workloadSignals(view: WorkloadView, settings: DetectorSettings =
   for (const pod of view.pods) {
     const name = pod.metadata?.name ?? '';
     const liveness = killedByLiveness(name, view.events);
-    for (const signal of podSignals(pod, view.workload, settings, now)) {
+    const assessed = assessPod(pod, view.workload, settings, now);
+    if (assessed.recheckInMs !== undefined) recheckInMs = Math.min(recheckInMs ?? Infinity, assessed.recheckInMs);
+    for (const signal of assessed.signals) {
       if (signal.class === 'CrashLoop' && liveness) continue; // reported as ProbeFailure below
       keep(signal);
     }
@@ -49,5 +57,5 @@ export function workloadSignals(view: WorkloadView, settings: DetectorSettings =
       reason: progressing.reason, message: progressing.message, observedAt: now.toISOString(),
     });
   }
-  return [...found.values()];
+  return { signals: [...found.values()], recheckInMs };
 }

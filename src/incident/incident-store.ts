@@ -76,10 +76,13 @@ export class IncidentStore {
       const status: HealingIncidentStatus = incident.status ?? { phase: 'Detected' };
       const last = incident.metadata.annotations?.['gopherguard.dev/last-observation'];
       counted = created || status.occurrences === undefined || last !== observation;
+      // A failure that comes back after the incident resolved itself reopens it.
+      const reopened = status.phase === 'Resolved' && counted;
       return {
         ...status,
-        phase: status.phase,
-        phaseTimestamps: { Detected: at, ...status.phaseTimestamps },
+        phase: reopened ? 'Detected' : status.phase,
+        ...(reopened ? { message: 'the failure came back after it had resolved itself' } : {}),
+        phaseTimestamps: reopened ? { ...status.phaseTimestamps, Detected: at } : { Detected: at, ...status.phaseTimestamps },
         occurrences: (status.occurrences ?? 0) + (counted ? 1 : 0),
         firstSeen: status.firstSeen ?? at,
         lastSeen: at,

@@ -1,8 +1,8 @@
 import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { parseAegisWatch } from '../api/crd.ts';
 import { IncidentStore } from '../incident/incident-store.ts';
-import { workloadSignals } from '../detect/workload-signals.ts';
-import type { Signal } from '../detect/signal.ts';
+import { assessWorkload } from '../detect/workload-signals.ts';
+import { incidentName, type Signal } from '../detect/signal.ts';
 import { collectLogs, summarizeEvidence } from '../evidence/evidence.ts';
 import { templateChange } from '../evidence/template-change.ts';
 import { WorkQueue, runWorkers, type ReconcileResult } from '../controller/index.ts';
@@ -11,6 +11,9 @@ import { detectorSettings } from './detector-settings.ts';
 import { ownerChain, parseWorkloadKey, workloadKeyString, type WorkloadKey } from './owners.ts';
 import { snapshotWorkload } from './workload-view.ts';
 import { guards, type GuardingWatch } from './watch-targets.ts';
+
+/** Phases in which no fix has been made yet, so a recovery is the workload's own. */
+const UNTOUCHED_PHASES = new Set<string>(['Detected', 'Diagnosed', 'Proposed']);
 
 export interface WorkloadControllerOptions {
   kubeConfig: KubeConfig;
@@ -93,6 +96,30 @@ export class WorkloadController {
     return watches;
   }
 
+  /**
+   * Closes, as Resolved, the incidents of this workload on which nothing was done yet and
+   * whose failure has not been seen for the watch's resolveAfterSeconds. Returns when to
+   * look again for the ones still inside that window.
+   */
+  private async resolveQuietIncidents(ref: WorkloadKey, watch: GuardingWatch, active: Set<string>, now = Date.now()): Promise<number | undefined> {
+    const windowMs = watch.spec.detectors.resolveAfterSeconds * 1000;
+    let soonest: number | undefined;
+    for (const incident of this.options.cache.incidents.list(ref.namespace)) {
+      const { spec, status, metadata } = incident;
+      if (spec.watch !== watch.name || spec.workload.kind !== ref.kind || spec.workload.name !== ref.name) continue;
+      if (!status || !UNTOUCHED_PHASES.has(status.phase) || active.has(metadata.name ?? '')) continue;
+      const quietMs = now - Date.parse(status.lastSeen ?? status.firstSeen ?? new Date(now).toISOString());
+      if (quietMs >= windowMs) {
+        await this.store.transition(ref.namespace, metadata.name ?? '', 'Resolved',
+          `not seen for ${Math.round(quietMs / 1000)}s and no fix was made: the workload recovered by itself`);
+        this.options.log?.('incident resolved itself', { incident: metadata.name });
+      } else {
+        soonest = Math.min(soonest ?? Infinity, windowMs - quietMs + 250);
+      }
+    }
+    return soonest;
+  }
+
   async reconcile(key: string): Promise<ReconcileResult | void> {
     const ref = parseWorkloadKey(key);
     if (!ref) return;
@@ -104,7 +131,7 @@ export class WorkloadController {
     if (!watch) return;
     const { view, replicaSets, chains } = snapshot;
     const { pods, events } = view;
-    const signals = workloadSignals(view, detectorSettings(watch.spec.detectors));
+    const { signals, recheckInMs } = assessWorkload(view, detectorSettings(watch.spec.detectors));
 
     const change = templateChange(replicaSets);
     for (const signal of signals) {
@@ -120,8 +147,11 @@ export class WorkloadController {
       if (result.created) this.options.log?.('incident detected', { incident: result.name, class: signal.class, workload: key });
       this.options.onSignal?.(signal, result);
     }
+    const resolveIn = await this.resolveQuietIncidents(ref, watch, new Set(signals.map((sig) => incidentName(sig))));
     // An unschedulable pod becomes a failure only after the pending timeout: look again then.
     const waiting = pods.some((p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable'));
-    if (waiting && !signals.some((s) => s.class === 'Unschedulable')) return { requeueAfterMs: 5000 };
+    const pendingIn = waiting && !signals.some((sig) => sig.class === 'Unschedulable') ? 5000 : undefined;
+    const next = Math.min(resolveIn ?? Infinity, pendingIn ?? Infinity, recheckInMs ?? Infinity);
+    if (next !== Infinity) return { requeueAfterMs: next };
   }
 }
