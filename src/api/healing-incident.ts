@@ -63,6 +63,8 @@ export const Evidence = z.object({
   logExcerpt: z.string().max(8192).optional(),
   ownerChain: z.array(z.string().max(512)).max(10).optional(),
   templateChange: z.string().max(4096).optional(),
+  /** The workload's pod template as YAML, trimmed of what says nothing about the failure. */
+  podTemplate: z.string().max(8192).optional(),
 });
 export type Evidence = z.output<typeof Evidence>;
 

@@ -1,4 +1,5 @@
-import type { CoreV1Api, CoreV1Event } from '@kubernetes/client-node';
+import type { CoreV1Api, CoreV1Event, V1PodTemplateSpec } from '@kubernetes/client-node';
+import { stringify } from 'yaml';
 import type { Evidence } from '../api/healing-incident.ts';
 import type { Signal } from '../detect/signal.ts';
 
@@ -7,7 +8,7 @@ export const LOG_LIMIT_BYTES = 64 * 1024;
 const EXCERPT_BYTES = 8192;
 
 /** The evidence that fits in an incident's status: bounded, newest events first. */
-export function summarizeEvidence(signal: Signal, events: CoreV1Event[], ownerChain: string[], change: string | undefined): Evidence {
+export function summarizeEvidence(signal: Signal, events: CoreV1Event[], ownerChain: string[], change: string | undefined, template?: V1PodTemplateSpec): Evidence {
   const where = signal.container ? `container ${signal.container} of ${signal.object.kind.toLowerCase()} ${signal.object.name}` : `${signal.object.kind} ${signal.object.name}`;
   const parts = [`${signal.class} in ${where}`];
   if (signal.reason) parts.push(`reason ${signal.reason}`);
@@ -32,7 +33,24 @@ export function summarizeEvidence(signal: Signal, events: CoreV1Event[], ownerCh
     events: relevant,
     ownerChain: ownerChain.slice(0, 10),
     ...(change ? { templateChange: change.slice(0, 4096) } : {}),
+    ...(template ? { podTemplate: podTemplateYaml(template) } : {}),
   };
+}
+
+/**
+ * The pod template as a person would read it in the manifest. Env values are left out
+ * (names kept): they are where secrets typed into manifests live, and redaction proper
+ * comes with the diagnosis stage.
+ */
+export function podTemplateYaml(template: V1PodTemplateSpec, max = 8192): string {
+  const spec = structuredClone(template.spec);
+  for (const c of [...(spec?.containers ?? []), ...(spec?.initContainers ?? [])]) {
+    c.env = c.env?.map((e) => (e.value === undefined ? e : { name: e.name, value: '(value not shown)' }));
+  }
+  const labels = { ...template.metadata?.labels };
+  delete labels['pod-template-hash'];
+  const text = stringify({ metadata: { labels, annotations: template.metadata?.annotations }, spec }, { lineWidth: 0 });
+  return text.length > max ? `${text.slice(0, max - 2)}…\n` : text;
 }
 
 /**

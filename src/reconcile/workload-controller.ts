@@ -1,4 +1,4 @@
-import { CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, type V1Pod, type V1PodTemplateSpec } from '@kubernetes/client-node';
 import { parseAegisWatch } from '../api/crd.ts';
 import { IncidentStore } from '../incident/incident-store.ts';
 import { assessWorkload } from '../detect/workload-signals.ts';
@@ -135,7 +135,8 @@ export class WorkloadController {
 
     const change = templateChange(replicaSets);
     for (const signal of signals) {
-      const evidence = summarizeEvidence(signal, events, chains.get(signal.object.name) ?? [`${ref.kind}/${ref.name}`], change);
+      const template = (snapshot.object as { spec?: { template?: V1PodTemplateSpec } }).spec?.template;
+      const evidence = summarizeEvidence(signal, events, chains.get(signal.object.name) ?? [`${ref.kind}/${ref.name}`], change, template);
       const result = await this.store.recordSignal(watch.name, signal, evidence);
       if (result.created && signal.container && signal.object.kind === 'Pod') {
         const logExcerpt = await collectLogs(this.core, ref.namespace, signal.object.name, signal.container);

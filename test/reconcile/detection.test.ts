@@ -64,6 +64,7 @@ test('three OOM-killed replicas make one incident with evidence; a restart of th
     assert.equal(first.status?.evidence?.exitCode, 137);
     assert.deepEqual(first.status?.evidence?.ownerChain?.[2], 'Deployment/hungry');
     assert.match(first.status?.evidence?.logExcerpt ?? '', /cache warm-up/);
+    assert.match(first.status?.evidence?.podTemplate ?? '', /memory: 128Mi/);
     await waitFor('a second occurrence (another restart)', async () => ((await incidents()).find((i) => i.metadata.name === first.metadata.name)?.status?.occurrences ?? 0) >= 2, 30_000);
   } finally {
     await operator.stop();
