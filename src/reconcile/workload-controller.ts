@@ -97,6 +97,25 @@ export class WorkloadController {
   }
 
   /**
+   * Restarts first look like the app crashing; the kubelet's Killing event, which may
+   * arrive later than the pod's status, shows a liveness probe did it. An untouched
+   * CrashLoop incident of that container is then closed as Suppressed, pointing at the
+   * ProbeFailure incident, so the fix goes to the probe and not to the app.
+   */
+  private async supersedeLivenessCrashes(ref: WorkloadKey, signals: Signal[]): Promise<void> {
+    for (const probe of signals.filter((sig) => sig.class === 'ProbeFailure' && sig.reason === 'LivenessProbeFailed')) {
+      for (const incident of this.options.cache.incidents.list(ref.namespace)) {
+        const { spec, status, metadata } = incident;
+        if (spec.signalClass !== 'CrashLoop' || spec.workload.kind !== ref.kind || spec.workload.name !== ref.name) continue;
+        if (probe.container !== undefined && spec.container !== probe.container) continue;
+        if (!status || !UNTOUCHED_PHASES.has(status.phase)) continue;
+        await this.store.transition(ref.namespace, metadata.name ?? '', 'Suppressed',
+          `the restarts were liveness-probe kills: see incident ${incidentName(probe)}`);
+      }
+    }
+  }
+
+  /**
    * Closes, as Resolved, the incidents of this workload on which nothing was done yet and
    * whose failure has not been seen for the watch's resolveAfterSeconds. Returns when to
    * look again for the ones still inside that window.
@@ -148,6 +167,7 @@ export class WorkloadController {
       if (result.created) this.options.log?.('incident detected', { incident: result.name, class: signal.class, workload: key });
       this.options.onSignal?.(signal, result);
     }
+    await this.supersedeLivenessCrashes(ref, signals);
     const resolveIn = await this.resolveQuietIncidents(ref, watch, new Set(signals.map((sig) => incidentName(sig))));
     // An unschedulable pod becomes a failure only after the pending timeout: look again then.
     const waiting = pods.some((p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable'));

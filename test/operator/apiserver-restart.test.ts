@@ -6,12 +6,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
-import type { HealingIncident } from '../../src/api/healing-incident.ts';
+import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Operator } from '../../src/operator/operator.ts';
 import { restartComponent, startSandbox, stopSandbox } from '../../src/sandbox/cluster/sandbox.ts';
 import { deployment, waitFor } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
+import { createWatch, listIncidents } from '../support/gopherguard.ts';
 
 let dir: string;
 let kubeConfig: KubeConfig;
@@ -27,10 +27,7 @@ before(async () => {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   await core.createNamespace({ body: { metadata: { name: ns } } });
   await waitFor('default ServiceAccount', async () => Boolean(await core.readNamespacedServiceAccount({ name: 'default', namespace: ns })));
-  await kubeConfig.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    group: 'gopherguard.dev', version: 'v1alpha1', namespace: ns, plural: 'aegiswatches',
-    body: { apiVersion: 'gopherguard.dev/v1alpha1', kind: 'AegisWatch', metadata: { name: 'all' }, spec: { targets: { selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } }, source: { git: { repo: 'https://git.example.test/a/b.git', forge: 'gitea' } } } },
-  });
+  await createWatch(kubeConfig, ns, 'all', { targets: { selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } }, source: { git: { repo: 'https://git.example.test/a/b.git', forge: 'gitea' } } });
   operator = new Operator({
     kubeConfig, namespace: ns, leaderElection: { enabled: false, namespace: ns, name: 'unused' },
     health: { host: '127.0.0.1', port: 0 }, log: () => undefined,
@@ -43,21 +40,17 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function incidents(): Promise<HealingIncident[]> {
-  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
-  return ((await custom.listNamespacedCustomObject({ group: 'gopherguard.dev', version: 'v1alpha1', namespace: ns, plural: 'healingincidents' })) as { items: HealingIncident[] }).items;
-}
 
 test('detection resumes after a kube-apiserver restart and misses nothing that failed meanwhile', async () => {
   const apps = kubeConfig.makeApiClient(AppsV1Api);
   await apps.createNamespacedDeployment({ namespace: ns, body: deployment({ name: 'before', image: 'ghcr.io/gopherguard/jokeservice:nope' }) });
-  await waitFor('the incident before the restart', async () => (await incidents()).find((i) => i.spec.workload.name === 'before' && i.status));
+  await waitFor('the incident before the restart', async () => (await listIncidents(kubeConfig, ns)).find((i) => i.spec.workload.name === 'before' && i.status));
 
   await restartComponent(dir, 'kube-apiserver', 2000);
   // Fails the moment the API server is back, while the operator's watches reconnect.
   await apps.createNamespacedDeployment({ namespace: ns, body: deployment({ name: 'after', annotations: { 'sandbox.gopherguard.dev/needs-memory': '1Gi' }, container: { resources: { limits: { memory: '64Mi' } } } }) });
-  await waitFor('the incident after the restart', async () => (await incidents()).find((i) => i.spec.workload.name === 'after' && i.status?.phase === 'Detected'), 60_000);
+  await waitFor('the incident after the restart', async () => (await listIncidents(kubeConfig, ns)).find((i) => i.spec.workload.name === 'after' && i.status?.phase === 'Detected'), 60_000);
 
-  const names = (await incidents()).map((i) => `${i.spec.workload.name}/${i.spec.signalClass}`).sort();
+  const names = (await listIncidents(kubeConfig, ns)).map((i) => `${i.spec.workload.name}/${i.spec.signalClass}`).sort();
   assert.deepEqual(names, ['after/OOMKilled', 'before/ImagePull']);
 });

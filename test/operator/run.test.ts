@@ -5,14 +5,13 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { CoordinationV1Api, CustomObjectsApi } from '@kubernetes/client-node';
-import type { HealingIncident } from '../../src/api/healing-incident.ts';
+import { CoordinationV1Api } from '@kubernetes/client-node';
 import { createNamespace, deleteNamespace, deployment, testCluster, waitFor } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
+import { createWatch, listIncidents } from '../support/gopherguard.ts';
 
 const root = join(import.meta.dirname, '..', '..');
 const cluster = testCluster();
-const custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
 const leases = cluster.kubeConfig.makeApiClient(CoordinationV1Api);
 let ns: string;
 const children: ChildProcess[] = [];
@@ -20,10 +19,7 @@ const children: ChildProcess[] = [];
 before(async () => {
   await installCrds(cluster.kubeConfig);
   ns = await createNamespace(cluster, 'run');
-  await custom.createNamespacedCustomObject({
-    group: 'gopherguard.dev', version: 'v1alpha1', namespace: ns, plural: 'aegiswatches',
-    body: { apiVersion: 'gopherguard.dev/v1alpha1', kind: 'AegisWatch', metadata: { name: 'all' }, spec: { targets: { selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } }, source: { flux: { kustomization: 'apps' } } } },
-  });
+  await createWatch(cluster.kubeConfig, ns, 'all', { targets: { selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } }, source: { flux: { kustomization: 'apps' } } });
 });
 after(async () => {
   for (const child of children) child.kill('SIGKILL');
@@ -45,9 +41,6 @@ function startReplica(name: string): Replica {
   return { child, output: () => text, healthPort, exited };
 }
 
-async function incidents(): Promise<HealingIncident[]> {
-  return ((await custom.listNamespacedCustomObject({ group: 'gopherguard.dev', version: 'v1alpha1', namespace: ns, plural: 'healingincidents' })) as { items: HealingIncident[] }).items;
-}
 
 async function holder(): Promise<string> {
   const lease = await leases.readNamespacedLease({ name: 'gopherguard-leader', namespace: ns });
@@ -64,7 +57,7 @@ test('two replicas, one leader; the leader killed, the other takes over; no dupl
     await waitFor('readyz', async () => (await fetch(`http://127.0.0.1:${port}/readyz`)).status === 200, 30_000);
   }
   await cluster.apps.createNamespacedDeployment({ namespace: ns, body: deployment({ name: 'first', annotations: { 'sandbox.gopherguard.dev/crash-exit-code': '3' } }) });
-  await waitFor('an incident for the first app', async () => (await incidents()).find((i) => i.spec.workload.name === 'first'), 60_000);
+  await waitFor('an incident for the first app', async () => (await listIncidents(cluster.kubeConfig, ns)).find((i) => i.spec.workload.name === 'first'), 60_000);
   const leaderName = (await holder()).split('_')[0];
   assert.ok(leaderName === 'alpha' || leaderName === 'beta', `a replica holds the lease (${leaderName})`);
   const [leader, follower] = leaderName === 'alpha' ? [a, b] : [b, a];
@@ -74,10 +67,10 @@ test('two replicas, one leader; the leader killed, the other takes over; no dupl
   await cluster.apps.createNamespacedDeployment({ namespace: ns, body: deployment({ name: 'second', image: 'ghcr.io/gopherguard/jokeservice:0.0.0' }) });
   await waitFor('the follower to take the lease', async () => !(await holder()).startsWith(leaderName ?? ''), 30_000);
   const tookOverMs = Date.now() - killedAt;
-  await waitFor('an incident for the second app, from the new leader', async () => (await incidents()).find((i) => i.spec.workload.name === 'second'), 60_000);
+  await waitFor('an incident for the second app, from the new leader', async () => (await listIncidents(cluster.kubeConfig, ns)).find((i) => i.spec.workload.name === 'second'), 60_000);
   assert.ok(tookOverMs < 6000 + 4000, `took over within lease duration plus retries (${tookOverMs} ms)`);
 
-  const all = await incidents();
+  const all = await listIncidents(cluster.kubeConfig, ns);
   assert.deepEqual(all.map((i) => `${i.spec.workload.name}/${i.spec.signalClass}`).sort(), ['first/CrashLoop', 'second/ImagePull']);
 
   follower.child.kill('SIGTERM');

@@ -2,33 +2,22 @@
 // operator's controller (in-process) records exactly one HealingIncident for it.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CustomObjectsApi } from '@kubernetes/client-node';
 import type { HealingIncident } from '../../src/api/healing-incident.ts';
 import { ClusterCache } from '../../src/reconcile/cluster-cache.ts';
 import { WorkloadController } from '../../src/reconcile/workload-controller.ts';
 import { createNamespace, deleteNamespace, deployment, testCluster, waitFor } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
+import { createWatch, listIncidents } from '../support/gopherguard.ts';
 
 const cluster = testCluster();
-const custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
 let ns: string;
 
 before(async () => {
   await installCrds(cluster.kubeConfig);
   ns = await createNamespace(cluster, 'detect');
-  await custom.createNamespacedCustomObject({
-    group: 'gopherguard.dev', version: 'v1alpha1', namespace: ns, plural: 'aegiswatches',
-    body: {
-      apiVersion: 'gopherguard.dev/v1alpha1', kind: 'AegisWatch', metadata: { name: 'shop' },
-      spec: { targets: { selector: { matchLabels: { tier: 'web' } } }, source: { flux: { kustomization: 'shop' } } },
-    },
-  });
+  await createWatch(cluster.kubeConfig, ns, 'shop', { targets: { selector: { matchLabels: { tier: 'web' } } }, source: { flux: { kustomization: 'shop' } } });
 });
 after(async () => { await deleteNamespace(cluster, ns); });
-
-async function incidents(): Promise<HealingIncident[]> {
-  return ((await custom.listNamespacedCustomObject({ group: 'gopherguard.dev', version: 'v1alpha1', namespace: ns, plural: 'healingincidents' })) as { items: HealingIncident[] }).items;
-}
 
 function startOperator() {
   const cache = new ClusterCache({ kubeConfig: cluster.kubeConfig, namespace: ns });
@@ -54,7 +43,7 @@ test('three OOM-killed replicas make one incident with evidence; a restart of th
   await operator.start();
   let first: HealingIncident;
   try {
-    first = await waitFor('an OOMKilled incident', async () => (await incidents()).find((i) => i.spec.signalClass === 'OOMKilled' && i.status?.evidence?.logExcerpt));
+    first = await waitFor('an OOMKilled incident', async () => (await listIncidents(cluster.kubeConfig, ns)).find((i) => i.spec.signalClass === 'OOMKilled' && i.status?.evidence?.logExcerpt));
     assert.equal(first.spec.workload.name, 'hungry');
     assert.equal(first.spec.container, 'app');
     assert.equal(first.spec.watch, 'shop');
@@ -65,7 +54,7 @@ test('three OOM-killed replicas make one incident with evidence; a restart of th
     assert.deepEqual(first.status?.evidence?.ownerChain?.[2], 'Deployment/hungry');
     assert.match(first.status?.evidence?.logExcerpt ?? '', /cache warm-up/);
     assert.match(first.status?.evidence?.podTemplate ?? '', /memory: 128Mi/);
-    await waitFor('a second occurrence (another restart)', async () => ((await incidents()).find((i) => i.metadata.name === first.metadata.name)?.status?.occurrences ?? 0) >= 2, 30_000);
+    await waitFor('a second occurrence (another restart)', async () => ((await listIncidents(cluster.kubeConfig, ns)).find((i) => i.metadata.name === first.metadata.name)?.status?.occurrences ?? 0) >= 2, 30_000);
   } finally {
     await operator.stop();
   }
@@ -73,7 +62,7 @@ test('three OOM-killed replicas make one incident with evidence; a restart of th
   await again.start();
   try {
     await new Promise((resolve) => setTimeout(resolve, 3000)); // several restarts happen meanwhile
-    const all = await incidents();
+    const all = await listIncidents(cluster.kubeConfig, ns);
     assert.deepEqual(all.map((i) => `${i.spec.workload.name}/${i.spec.signalClass}`), ['hungry/OOMKilled'], 'one incident, none for the unguarded app');
     assert.ok((all[0]?.status?.occurrences ?? 0) >= 2, 'occurrences kept across the restart');
     assert.equal(all[0]?.status?.firstSeen, first.status?.firstSeen);

@@ -4,15 +4,14 @@
 // done resolves itself when the workload recovers (and reopens when it fails again).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { CustomObjectsApi } from '@kubernetes/client-node';
 import type { HealingIncident } from '../../src/api/healing-incident.ts';
 import { ClusterCache } from '../../src/reconcile/cluster-cache.ts';
 import { WorkloadController } from '../../src/reconcile/workload-controller.ts';
 import { createNamespace, deleteNamespace, deployment, testCluster, waitFor, type AppSpec } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
+import { createWatch, listIncidents } from '../support/gopherguard.ts';
 
 const cluster = testCluster();
-const custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
 let ns: string;
 let cache: ClusterCache;
 let controller: WorkloadController;
@@ -20,16 +19,10 @@ let controller: WorkloadController;
 before(async () => {
   await installCrds(cluster.kubeConfig);
   ns = await createNamespace(cluster, 'signals');
-  await custom.createNamespacedCustomObject({
-    group: 'gopherguard.dev', version: 'v1alpha1', namespace: ns, plural: 'aegiswatches',
-    body: {
-      apiVersion: 'gopherguard.dev/v1alpha1', kind: 'AegisWatch', metadata: { name: 'everything' },
-      spec: {
-        targets: { selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } },
-        source: { git: { repo: 'https://git.example.test/shop/deploy.git', forge: 'gitea' } },
-        detectors: { probeFailures: { threshold: 2 }, unschedulable: { pendingSeconds: 0 }, resolveAfterSeconds: 10 },
-      },
-    },
+  await createWatch(cluster.kubeConfig, ns, 'everything', {
+    targets: { selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } },
+    source: { git: { repo: 'https://git.example.test/shop/deploy.git', forge: 'gitea' } },
+    detectors: { probeFailures: { threshold: 2 }, unschedulable: { pendingSeconds: 0 }, resolveAfterSeconds: 10 },
   });
   cache = new ClusterCache({ kubeConfig: cluster.kubeConfig, namespace: ns });
   controller = new WorkloadController({ kubeConfig: cluster.kubeConfig, cache });
@@ -42,9 +35,6 @@ after(async () => {
   await deleteNamespace(cluster, ns);
 });
 
-async function incidents(): Promise<HealingIncident[]> {
-  return ((await custom.listNamespacedCustomObject({ group: 'gopherguard.dev', version: 'v1alpha1', namespace: ns, plural: 'healingincidents' })) as { items: HealingIncident[] }).items;
-}
 
 const apps: Array<AppSpec & { expect: string[] }> = [
   { name: 'oom', annotations: { 'sandbox.gopherguard.dev/needs-memory': '200Mi' }, container: { resources: { limits: { memory: '100Mi' } } }, expect: ['OOMKilled'] },
@@ -60,28 +50,35 @@ const apps: Array<AppSpec & { expect: string[] }> = [
 test('each failure class becomes exactly one incident of that class, and a healthy app none', async () => {
   for (const app of apps) await cluster.apps.createNamespacedDeployment({ namespace: ns, body: deployment(app) });
   const expected = apps.flatMap((a) => a.expect.map((c) => `${a.name}/${c}`)).sort();
-  const found = await waitFor('an incident for every failing app', async () => {
-    const names = (await incidents()).map((i) => `${i.spec.workload.name}/${i.spec.signalClass}`).sort();
-    return expected.every((e) => names.includes(e)) ? names : undefined;
+  // A liveness kill may first be seen as a crash (events travel apart from pod status);
+  // such a CrashLoop incident must end Suppressed, pointing at the probe.
+  const live = (i: HealingIncident) => i.status?.phase !== 'Suppressed';
+  const found = await waitFor('an incident for every failing app, and no other open one', async () => {
+    const names = (await listIncidents(cluster.kubeConfig, ns)).filter(live).map((i) => `${i.spec.workload.name}/${i.spec.signalClass}`).sort();
+    return expected.every((e) => names.includes(e)) && names.length === expected.length ? names : undefined;
   }, 90_000);
   assert.deepEqual(found, expected, 'no extra or duplicate incidents');
-  const flood = (await incidents()).find((i) => i.spec.workload.name === 'flood');
+  for (const suppressed of (await listIncidents(cluster.kubeConfig, ns)).filter((i) => !live(i))) {
+    assert.equal(`${suppressed.spec.workload.name}/${suppressed.spec.signalClass}`, 'unlive/CrashLoop');
+    assert.match(suppressed.status?.message ?? '', /liveness-probe kills: see incident unlive-probefailure-/);
+  }
+  const flood = (await listIncidents(cluster.kubeConfig, ns)).find((i) => i.spec.workload.name === 'flood');
   assert.ok((flood?.status?.occurrences ?? 0) >= 1);
-  const unlive = (await incidents()).find((i) => i.spec.workload.name === 'unlive');
+  const unlive = (await listIncidents(cluster.kubeConfig, ns)).find((i) => i.spec.workload.name === 'unlive' && i.spec.signalClass === 'ProbeFailure');
   assert.equal(unlive?.status?.evidence?.reason, 'LivenessProbeFailed', 'a liveness kill is not reported as the app crashing');
 });
 
 test('an untouched incident resolves itself once the workload recovers, and reopens if it fails again', async () => {
   const crashing = deployment({ name: 'flaky', annotations: { 'sandbox.gopherguard.dev/crash-exit-code': '1' } });
   await cluster.apps.createNamespacedDeployment({ namespace: ns, body: crashing });
-  const opened = await waitFor('the flaky incident', async () => (await incidents()).find((i) => i.spec.workload.name === 'flaky' && i.status?.phase));
+  const opened = await waitFor('the flaky incident', async () => (await listIncidents(cluster.kubeConfig, ns)).find((i) => i.spec.workload.name === 'flaky' && i.status?.phase));
   assert.equal(opened.status?.phase, 'Detected');
 
   const fixed = await cluster.apps.readNamespacedDeployment({ name: 'flaky', namespace: ns });
   fixed.spec!.template.metadata!.annotations = {};
   await cluster.apps.replaceNamespacedDeployment({ name: 'flaky', namespace: ns, body: fixed });
   const resolved = await waitFor('Resolved', async () => {
-    const i = (await incidents()).find((x) => x.metadata.name === opened.metadata.name);
+    const i = (await listIncidents(cluster.kubeConfig, ns)).find((x) => x.metadata.name === opened.metadata.name);
     return i?.status?.phase === 'Resolved' ? i : undefined;
   }, 60_000);
   assert.ok(resolved.status?.phaseTimestamps?.Resolved);
@@ -91,9 +88,9 @@ test('an untouched incident resolves itself once the workload recovers, and reop
   broken.spec!.template.metadata!.annotations = { 'sandbox.gopherguard.dev/crash-exit-code': '1' };
   await cluster.apps.replaceNamespacedDeployment({ name: 'flaky', namespace: ns, body: broken });
   const reopened = await waitFor('reopened', async () => {
-    const i = (await incidents()).find((x) => x.metadata.name === opened.metadata.name);
+    const i = (await listIncidents(cluster.kubeConfig, ns)).find((x) => x.metadata.name === opened.metadata.name);
     return i?.status?.phase === 'Detected' ? i : undefined;
   }, 60_000);
   assert.match(reopened.status?.message ?? '', /came back/);
-  assert.equal((await incidents()).filter((i) => i.spec.workload.name === 'flaky').length, 1, 'the same incident, not a new one');
+  assert.equal((await listIncidents(cluster.kubeConfig, ns)).filter((i) => i.spec.workload.name === 'flaky').length, 1, 'the same incident, not a new one');
 });

@@ -8,6 +8,7 @@ import { ClusterCache } from '../../src/reconcile/cluster-cache.ts';
 import { WatchController } from '../../src/reconcile/watch-controller.ts';
 import { createNamespace, deleteNamespace, deployment, eventsFor, testCluster, waitFor } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
+import { createWatch } from '../support/gopherguard.ts';
 
 const cluster = testCluster();
 const custom = cluster.kubeConfig.makeApiClient(CustomObjectsApi);
@@ -29,13 +30,6 @@ after(async () => {
   await deleteNamespace(cluster, ns);
 });
 
-async function createWatch(name: string, spec: Record<string, unknown>): Promise<void> {
-  await custom.createNamespacedCustomObject({
-    group: 'gopherguard.dev', version: 'v1alpha1', namespace: ns, plural: 'aegiswatches',
-    body: { apiVersion: 'gopherguard.dev/v1alpha1', kind: 'AegisWatch', metadata: { name }, spec },
-  });
-}
-
 function readyOf(name: string) {
   return waitFor(`Ready condition on ${name}`, async () => {
     const watch = (await custom.getNamespacedCustomObject({ group: 'gopherguard.dev', version: 'v1alpha1', namespace: ns, plural: 'aegiswatches', name })) as AegisWatch;
@@ -45,12 +39,12 @@ function readyOf(name: string) {
 }
 
 test('an unknown Argo CD application, a missing Secret and an empty selector each get a clear Ready=False', async () => {
-  await createWatch('no-app', { targets: { workloads: [{ kind: 'Deployment', name: 'web' }] }, source: { argoCD: { application: 'shop', namespace: ns } } });
-  await createWatch('no-secret', {
+  await createWatch(cluster.kubeConfig, ns, 'no-app', { targets: { workloads: [{ kind: 'Deployment', name: 'web' }] }, source: { argoCD: { application: 'shop', namespace: ns } } });
+  await createWatch(cluster.kubeConfig, ns, 'no-secret', {
     targets: { workloads: [{ kind: 'Deployment', name: 'web' }] },
     source: { git: { repo: 'https://git.example.test/shop/deploy.git', forge: 'gitea', secretRef: { name: 'forge-token' } } },
   });
-  await createWatch('empty', { targets: { selector: { matchLabels: {} } }, source: { git: { repo: 'https://git.example.test/shop/deploy.git', forge: 'github' } } });
+  await createWatch(cluster.kubeConfig, ns, 'empty', { targets: { selector: { matchLabels: {} } }, source: { git: { repo: 'https://git.example.test/shop/deploy.git', forge: 'github' } } });
 
   const noApp = await readyOf('no-app');
   assert.equal(noApp.ready.status, 'False');
@@ -73,7 +67,7 @@ test('an unknown Argo CD application, a missing Secret and an empty selector eac
 test('a sound watch is Ready and counts the workloads it guards; fixing a bad one makes it Ready', async () => {
   const web = deployment({ name: 'web' });
   await cluster.apps.createNamespacedDeployment({ namespace: ns, body: web });
-  await createWatch('good', { targets: { workloads: [{ kind: 'Deployment', name: 'web' }] }, source: { git: { repo: 'https://git.example.test/shop/deploy.git', forge: 'github' } } });
+  await createWatch(cluster.kubeConfig, ns, 'good', { targets: { workloads: [{ kind: 'Deployment', name: 'web' }] }, source: { git: { repo: 'https://git.example.test/shop/deploy.git', forge: 'github' } } });
   const good = await waitFor('guarding one workload', async () => {
     const r = await readyOf('good');
     return r.status?.guardedWorkloads === 1 ? r : undefined;
