@@ -10,7 +10,7 @@ const USAGE = `Usage: gopherguard <command>
 
 Commands:
   sandbox   run a local cluster of real Kubernetes components (see: gopherguard sandbox --help)
-  demo      start the sandbox and show how to use it
+  demo      the sandbox, the operator and a bad rollout it detects (--once: exit when detected)
   run       run the operator (in-cluster, or with a kubeconfig)
   analyze   list what is failing in a cluster and why (one scan, read-only)
   crds      print the CustomResourceDefinitions (AegisWatch, HealingIncident)
@@ -32,7 +32,7 @@ async function main(argv: string[]): Promise<number> {
     case 'sandbox':
       return runSandboxCommand(rest);
     case 'demo':
-      return runDemo();
+      return runDemo(rest);
     case 'run':
       return runRunCommand(rest);
     case 'analyze':

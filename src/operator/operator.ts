@@ -25,7 +25,7 @@ export interface OperatorOptions {
  */
 export class Operator {
   private readonly options: OperatorOptions;
-  private readonly cache: ClusterCache;
+  readonly cache: ClusterCache;
   private workloads: WorkloadController | undefined;
   private watches: WatchController | undefined;
   private elector: LeaderElector | undefined;
