@@ -45,8 +45,10 @@ export class IncidentStore {
    * occurrence if the observation differs from the last one (another restart, another pod)
    * and refreshes lastSeen and the evidence. Safe to call on every reconcile.
    */
-  async recordSignal(watch: string, signal: Signal, evidence: Evidence, now = new Date()): Promise<UpsertResult> {
-    const namespace = signal.workload.namespace;
+  async recordSignal(watch: { name: string; namespace: string }, signal: Signal, evidence: Evidence, now = new Date()): Promise<UpsertResult> {
+    // Incidents live with their watch, whose status counts them; a GitOps source may be
+    // elsewhere (an Argo CD Application in argocd).
+    const namespace = watch.namespace;
     const name = incidentName(signal);
     const at = now.toISOString();
     const observation = observationKey(signal);
@@ -57,9 +59,9 @@ export class IncidentStore {
         body: {
           apiVersion: API_VERSION,
           kind: 'HealingIncident',
-          metadata: { name, labels: { 'gopherguard.dev/watch': watch, 'gopherguard.dev/class': signal.class.toLowerCase() }, annotations: { 'gopherguard.dev/last-observation': observation } },
+          metadata: { name, labels: { 'gopherguard.dev/watch': watch.name, 'gopherguard.dev/class': signal.class.toLowerCase() }, annotations: { 'gopherguard.dev/last-observation': observation } },
           spec: {
-            watch,
+            watch: watch.name,
             fingerprint: fingerprint(signal),
             workload: signal.workload,
             ...(signal.container ? { container: signal.container } : {}),

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { CoordinationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { LeaderElector } from '../controller/index.ts';
 import { ClusterCache } from '../reconcile/cluster-cache.ts';
+import { GitOpsController } from '../reconcile/gitops-controller.ts';
 import { WatchController } from '../reconcile/watch-controller.ts';
 import { WorkloadController } from '../reconcile/workload-controller.ts';
 import { startHealthServer } from './health-server.ts';
@@ -28,6 +29,7 @@ export class Operator {
   readonly cache: ClusterCache;
   private workloads: WorkloadController | undefined;
   private watches: WatchController | undefined;
+  private gitops: GitOpsController | undefined;
   private elector: LeaderElector | undefined;
   private health: Server | undefined;
   private synced = false;
@@ -100,8 +102,14 @@ export class Operator {
       kubeConfig, cache: this.cache, log: (message, fields) => log(message === 'incident detected' ? 'info' : 'warn', message, fields),
     });
     this.watches = new WatchController({ kubeConfig, cache: this.cache, log: warn });
+    this.gitops = new GitOpsController({
+      kubeConfig, cache: this.cache, namespace: this.options.namespace,
+      log: (message, fields) => log(/^incident|can be watched now$/.test(message) ? 'info' : 'warn', message, fields),
+    });
     this.workloads.start();
     this.watches.start();
+    // Not awaited: Flux or Argo CD may be missing or slow to answer, which must not hold up the rest.
+    void this.gitops.start().catch((error: unknown) => log('error', 'gitops controller did not start', { error: String(error) }));
     // Work that arrived before we led was queued by nobody: look at everything once.
     for (const w of this.cache.watches.list()) this.watches.queue.add(`${w.metadata.namespace}/${w.metadata.name}`);
     for (const d of this.cache.deployments.list()) this.workloads.queue.add(`${d.metadata?.namespace}/Deployment/${d.metadata?.name}`);
@@ -110,9 +118,10 @@ export class Operator {
   }
 
   private async stopControllers(): Promise<void> {
-    const running = [this.workloads, this.watches];
+    const running = [this.workloads, this.watches, this.gitops];
     this.workloads = undefined;
     this.watches = undefined;
+    this.gitops = undefined;
     await Promise.all(running.map((c) => c?.stop()));
   }
 

@@ -1,6 +1,7 @@
 import { CoreV1Api, type KubeConfig, type V1Pod, type V1PodTemplateSpec } from '@kubernetes/client-node';
 import { parseAegisWatch } from '../api/crd.ts';
 import { IncidentStore } from '../incident/incident-store.ts';
+import { UNTOUCHED_PHASES, resolveQuietIncidents } from '../incident/resolve-quiet.ts';
 import { assessWorkload } from '../detect/workload-signals.ts';
 import { incidentName, type Signal } from '../detect/signal.ts';
 import { collectLogs, summarizeEvidence } from '../evidence/evidence.ts';
@@ -11,9 +12,6 @@ import { detectorSettings } from './detector-settings.ts';
 import { ownerChain, parseWorkloadKey, workloadKeyString, type WorkloadKey } from './owners.ts';
 import { snapshotWorkload } from './workload-view.ts';
 import { guards, type GuardingWatch } from './watch-targets.ts';
-
-/** Phases in which no fix has been made yet, so a recovery is the workload's own. */
-const UNTOUCHED_PHASES = new Set<string>(['Detected', 'Diagnosed', 'Proposed']);
 
 export interface WorkloadControllerOptions {
   kubeConfig: KubeConfig;
@@ -115,30 +113,6 @@ export class WorkloadController {
     }
   }
 
-  /**
-   * Closes, as Resolved, the incidents of this workload on which nothing was done yet and
-   * whose failure has not been seen for the watch's resolveAfterSeconds. Returns when to
-   * look again for the ones still inside that window.
-   */
-  private async resolveQuietIncidents(ref: WorkloadKey, watch: GuardingWatch, active: Set<string>, now = Date.now()): Promise<number | undefined> {
-    const windowMs = watch.spec.detectors.resolveAfterSeconds * 1000;
-    let soonest: number | undefined;
-    for (const incident of this.options.cache.incidents.list(ref.namespace)) {
-      const { spec, status, metadata } = incident;
-      if (spec.watch !== watch.name || spec.workload.kind !== ref.kind || spec.workload.name !== ref.name) continue;
-      if (!status || !UNTOUCHED_PHASES.has(status.phase) || active.has(metadata.name ?? '')) continue;
-      const quietMs = now - Date.parse(status.lastSeen ?? status.firstSeen ?? new Date(now).toISOString());
-      if (quietMs >= windowMs) {
-        await this.store.transition(ref.namespace, metadata.name ?? '', 'Resolved',
-          `not seen for ${Math.round(quietMs / 1000)}s and no fix was made: the workload recovered by itself`);
-        this.options.log?.('incident resolved itself', { incident: metadata.name });
-      } else {
-        soonest = Math.min(soonest ?? Infinity, windowMs - quietMs + 250);
-      }
-    }
-    return soonest;
-  }
-
   async reconcile(key: string): Promise<ReconcileResult | void> {
     const ref = parseWorkloadKey(key);
     if (!ref) return;
@@ -156,7 +130,7 @@ export class WorkloadController {
     for (const signal of signals) {
       const template = (snapshot.object as { spec?: { template?: V1PodTemplateSpec } }).spec?.template;
       const evidence = summarizeEvidence(signal, events, chains.get(signal.object.name) ?? [`${ref.kind}/${ref.name}`], change, template);
-      const result = await this.store.recordSignal(watch.name, signal, evidence);
+      const result = await this.store.recordSignal(watch, signal, evidence);
       if (result.created && signal.container && signal.object.kind === 'Pod') {
         const logExcerpt = await collectLogs(this.core, ref.namespace, signal.object.name, signal.container);
         if (logExcerpt) {
@@ -168,7 +142,11 @@ export class WorkloadController {
       this.options.onSignal?.(signal, result);
     }
     await this.supersedeLivenessCrashes(ref, signals);
-    const resolveIn = await this.resolveQuietIncidents(ref, watch, new Set(signals.map((sig) => incidentName(sig))));
+    const resolveIn = await resolveQuietIncidents({
+      store: this.store, incidents: cache.incidents.list(ref.namespace), subject: ref, log: this.options.log,
+      watch: { name: watch.name, namespace: ref.namespace, resolveAfterSeconds: watch.spec.detectors.resolveAfterSeconds },
+      active: new Set(signals.map((sig) => incidentName(sig))),
+    });
     // An unschedulable pod becomes a failure only after the pending timeout: look again then.
     const waiting = pods.some((p) => p.status?.conditions?.some((c) => c.type === 'PodScheduled' && c.reason === 'Unschedulable'));
     const pendingIn = waiting && !signals.some((sig) => sig.class === 'Unschedulable') ? 5000 : undefined;

@@ -5,7 +5,7 @@ export type Tier = 1 | 2;
 
 /** Components each tier runs, in build order (cheapest first, so failures show early). */
 export function componentsFor(tier: Tier): ComponentName[] {
-  return tier === 1 ? ['etcd', 'kubernetes'] : ['etcd', 'kubernetes', 'kwok', 'kwok-assets'];
+  return tier === 1 ? ['etcd', 'kubernetes'] : ['etcd', 'kubernetes', 'kwok', 'kwok-assets', 'gitops-crds'];
 }
 
 export interface BuiltComponents {

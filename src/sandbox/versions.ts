@@ -7,8 +7,13 @@ export const SandboxVersions = z.object({
   kubernetes: z.string().regex(/^1\.\d+\.\d+$/, 'kubernetes must look like 1.36.3'),
   etcd: z.string().regex(/^3\.\d+\.\d+$/, 'etcd must look like 3.6.9'),
   kwok: z.string().regex(/^0\.\d+\.\d+$/, 'kwok must look like 0.8.0'),
+  // Only their CRDs are used (tier 2); the controllers themselves are not built.
+  fluxSourceController: z.string().regex(/^\d+\.\d+\.\d+$/, 'fluxSourceController must look like 1.9.1'),
+  fluxKustomizeController: z.string().regex(/^\d+\.\d+\.\d+$/, 'fluxKustomizeController must look like 1.9.4'),
+  argocd: z.string().regex(/^[1-9]\d*\.\d+\.\d+$/, 'argocd must look like 3.5.1'),
 });
 export type SandboxVersions = z.infer<typeof SandboxVersions>;
+export type VersionKey = keyof SandboxVersions;
 
 export function loadVersions(file = repoPath('sandbox', 'versions.json')): SandboxVersions {
   const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));

@@ -188,7 +188,7 @@ test("an Application in Argo CD's own namespace files its incident in the watch'
     await createWatch(cluster.kubeConfig, ns, 'argo-billing', { targets: { selector: { matchLabels: { app: 'billing' } } }, source: { argoCD: { application: 'billing', namespace: argocd } } });
     const incident = await waitFor('a GitOpsDegraded incident for billing', async () => (await incidentsOf('argo-billing')).find((i) => i.status?.evidence));
     assert.equal(incident.metadata.namespace, ns);
-    assert.deepEqual([incident.spec.signalClass, incident.spec.workload.kind, incident.spec.workload.name], ['GitOpsDegraded', 'Application', 'billing']);
+    assert.deepEqual([incident.spec.signalClass, incident.spec.workload.kind, incident.spec.workload.namespace, incident.spec.workload.name], ['GitOpsDegraded', 'Application', argocd, 'billing']);
     assert.match(incident.status?.evidence?.summary ?? '', new RegExp(`^GitOpsDegraded in Argo CD Application ${argocd}/billing, `));
     assert.deepEqual((await custom.listNamespacedCustomObject({ group: 'gopherguard.dev', version: 'v1alpha1', namespace: argocd, plural: 'healingincidents' }) as { items: unknown[] }).items, []);
   } finally {

@@ -1,9 +1,14 @@
-import { cp, chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, chmod, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { SandboxVersions, VersionKey } from '../versions.ts';
 import { runGo, type Report } from './go-command.ts';
 
 export interface BuildContext {
+  /** The component's version (its cache key; see componentVersion). */
   version: string;
+  /** Every pin, for recipes that combine several modules. */
+  versions: SandboxVersions;
   /** Empty folder that receives the binaries (and assets) of this component. */
   outDir: string;
   /** Scratch folder, deleted afterwards. */
@@ -97,6 +102,50 @@ const fetchKwokAssets: Recipe = async (ctx) => {
   await writeFile(join(ctx.outDir, 'SOURCE'), `sigs.k8s.io/kwok@v${ctx.version}: kustomize/crd/bases, kustomize/stage/node\n`);
 };
 
+/**
+ * The GitOps engines' CRDs, so that tier 2 can hold Flux Kustomizations and Argo CD
+ * Applications whose status tests write (no controller runs). Only `go mod download`:
+ * nothing is built. All the Flux source CRDs come along, because kustomize-controller
+ * refers to GitRepository, OCIRepository, Bucket and ExternalArtifact sources.
+ */
+const fetchGitOpsCrds: Recipe = async (ctx) => {
+  const { fluxSourceController, fluxKustomizeController, argocd } = ctx.versions;
+  const label = 'gitops-crds';
+  const argoMajor = argocd.split('.')[0] ?? '3';
+  const modules = {
+    source: `github.com/fluxcd/source-controller@v${fluxSourceController}`,
+    kustomize: `github.com/fluxcd/kustomize-controller@v${fluxKustomizeController}`,
+    argo: `github.com/argoproj/argo-cd${argoMajor === '1' ? '' : `/v${argoMajor}`}@v${argocd}`,
+  };
+  const source = await moduleDir(ctx, label, modules.source);
+  const kustomize = await moduleDir(ctx, label, modules.kustomize);
+  const argo = await moduleDir(ctx, label, modules.argo);
+  const sourceBases = join(source, 'config', 'crd', 'bases');
+  const sourceCrds = (await readdir(sourceBases)).filter((f) => f.startsWith('source.toolkit.fluxcd.io_') && f.endsWith('.yaml')).sort();
+  if (sourceCrds.length === 0) throw new Error(`${modules.source} has no source.toolkit.fluxcd.io CRDs in config/crd/bases`);
+  const files = [
+    ...sourceCrds.map((f) => join(sourceBases, f)),
+    join(kustomize, 'config', 'crd', 'bases', 'kustomize.toolkit.fluxcd.io_kustomizations.yaml'),
+    join(argo, 'manifests', 'crds', 'application-crd.yaml'),
+    join(argo, 'manifests', 'crds', 'appproject-crd.yaml'),
+  ];
+  await mkdir(join(ctx.outDir, 'crds'));
+  const crds: unknown[] = [];
+  for (const file of files) {
+    const text = await readFile(file, 'utf8');
+    await writeFile(join(ctx.outDir, 'crds', file.split('/').at(-1) ?? file), text);
+    for (const doc of parseAllDocuments(text)) {
+      if (doc.errors.length > 0) throw new Error(`${file}: ${doc.errors[0]?.message}`);
+      const crd = doc.toJS() as { kind?: string } | null;
+      if (crd?.kind === 'CustomResourceDefinition') crds.push(crd);
+    }
+  }
+  // Parsed once here: YAML-parsing the 400 KB Application CRD takes about half a second,
+  // which every sandbox start would otherwise pay.
+  await writeFile(join(ctx.outDir, 'crds.json'), JSON.stringify(crds));
+  await writeFile(join(ctx.outDir, 'SOURCE'), `${Object.values(modules).join(', ')}: config/crd/bases, manifests/crds\n`);
+};
+
 async function chmodTree(dir: string): Promise<void> {
   // The module cache is read-only; go mod edit must write go.mod in the copy.
   await chmod(dir, 0o755);
@@ -105,8 +154,8 @@ async function chmodTree(dir: string): Promise<void> {
 }
 
 export interface ComponentSpec {
-  /** Key in sandbox/versions.json. */
-  versionKey: 'kubernetes' | 'etcd' | 'kwok';
+  /** Key in sandbox/versions.json, or several for an asset bundle taken from several modules. */
+  versionKey: VersionKey | readonly VersionKey[];
   /** Files the recipe leaves in its output folder, each overridable by an env var. */
   binaries: Array<{ file: string; envVar: string }>;
   recipe: Recipe;
@@ -125,6 +174,16 @@ export const COMPONENTS = {
   },
   kwok: { versionKey: 'kwok', binaries: [{ file: 'kwok', envVar: 'GOPHERGUARD_KWOK' }], recipe: buildKwok },
   'kwok-assets': { versionKey: 'kwok', binaries: [], recipe: fetchKwokAssets },
+  'gitops-crds': { versionKey: ['fluxSourceController', 'fluxKustomizeController', 'argocd'], binaries: [], recipe: fetchGitOpsCrds },
 } satisfies Record<string, ComponentSpec>;
 
 export type ComponentName = keyof typeof COMPONENTS;
+
+/**
+ * A component's version, which names its cache folder: the pin itself, or for a bundle
+ * every pin by name, so that changing any one of them fetches it again.
+ */
+export function componentVersion(spec: ComponentSpec, versions: SandboxVersions): string {
+  if (typeof spec.versionKey === 'string') return versions[spec.versionKey];
+  return spec.versionKey.map((key) => `${key}-${versions[key]}`).join('_');
+}

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { MissingToolError } from '../preflight.ts';
 import { BinaryNotUsableError, resolveComponent } from './resolve.ts';
 
-const versions = { kubernetes: '1.36.3', etcd: '3.6.9', kwok: '0.8.0' };
+const versions = { kubernetes: '1.36.3', etcd: '3.6.9', kwok: '0.8.0', fluxSourceController: '1.9.1', fluxKustomizeController: '1.9.4', argocd: '3.5.1' };
 
 async function executable(dir: string, name: string): Promise<string> {
   await mkdir(dir, { recursive: true });
@@ -48,4 +48,14 @@ test('a build without Go says in one sentence what to install', async () => {
     resolveComponent('etcd', { versions, env: { GOPHERGUARD_SANDBOX_CACHE: cache, PATH: '/nonexistent' } }),
     (error: unknown) => error instanceof MissingToolError && error.tool === 'go' && /needs `go` to build etcd 3\.6\.9 .* install Go 1\.26/.test(error.message),
   );
+});
+
+test('an asset bundle from several modules is cached under all of their pins', async () => {
+  const cache = await mkdtemp(join(tmpdir(), 'resolve-bundle-'));
+  const dir = join(cache, 'gitops-crds', 'fluxSourceController-1.9.1_fluxKustomizeController-1.9.4_argocd-3.5.1');
+  await mkdir(dir, { recursive: true });
+  const resolved = await resolveComponent('gitops-crds', { versions, env: { GOPHERGUARD_SANDBOX_CACHE: cache, PATH: '' } });
+  assert.deepEqual([resolved.source, resolved.dir], ['cache', dir]);
+  const bumped = resolveComponent('gitops-crds', { versions: { ...versions, argocd: '3.5.2' }, env: { GOPHERGUARD_SANDBOX_CACHE: cache, PATH: '/nonexistent' } });
+  await assert.rejects(bumped, (error: unknown) => error instanceof MissingToolError, 'a new pin is fetched again, which needs go');
 });

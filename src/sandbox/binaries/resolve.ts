@@ -6,7 +6,7 @@ import { requireTools } from '../preflight.ts';
 import type { SandboxVersions } from '../versions.ts';
 import { withFileLock } from './file-lock.ts';
 import { formatDuration, type Report } from './go-command.ts';
-import { COMPONENTS, type ComponentName } from './recipes.ts';
+import { COMPONENTS, componentVersion, type ComponentName } from './recipes.ts';
 
 export interface ResolveOptions {
   versions: SandboxVersions;
@@ -43,7 +43,7 @@ export async function resolveComponent(name: ComponentName, options: ResolveOpti
   const env = options.env ?? process.env;
   const report = options.report ?? (() => undefined);
   const spec = COMPONENTS[name];
-  const version = options.versions[spec.versionKey];
+  const version = componentVersion(spec, options.versions);
 
   const fromEnv: Record<string, string> = {};
   for (const binary of spec.binaries) {
@@ -81,7 +81,7 @@ export async function resolveComponent(name: ComponentName, options: ResolveOpti
       try {
         await rm(staging, { recursive: true, force: true });
         await mkdir(staging, { recursive: true });
-        await spec.recipe({ version, outDir: staging, workDir, env: goEnv(env), report });
+        await spec.recipe({ version, versions: options.versions, outDir: staging, workDir, env: goEnv(env), report });
         await rename(staging, dir);
       } finally {
         await rm(staging, { recursive: true, force: true });

@@ -20,7 +20,8 @@ export async function readManifests(path: string): Promise<KubernetesObject[]> {
 
 /**
  * Creates objects, leaving ones that exist alone. A kind whose CRD was created a moment
- * ago answers 404 until the API server has established it, so those are retried.
+ * ago answers 404, or is missing from discovery (client-node then throws "Unrecognized API
+ * version and kind"), until the API server has established it, so those are retried.
  */
 export async function createAll(kubeConfig: KubeConfig, objects: KubernetesObject[], timeoutMs = 30_000): Promise<void> {
   const client = KubernetesObjectApi.makeApiClient(kubeConfig);
@@ -40,7 +41,8 @@ export async function createAll(kubeConfig: KubeConfig, objects: KubernetesObjec
       } catch (error) {
         const code = (error as { code?: number }).code;
         if (code === 409) break;
-        if (code === 404 && Date.now() < deadline) {
+        const notServedYet = code === 404 || /^Unrecognized API version and kind/.test((error as Error).message ?? '');
+        if (notServedYet && Date.now() < deadline) {
           await sleep(250);
           continue;
         }
@@ -48,4 +50,16 @@ export async function createAll(kubeConfig: KubeConfig, objects: KubernetesObjec
       }
     }
   }
+}
+
+/** True once the API server serves every named CRD (created ones take a moment). */
+export async function crdsEstablished(kubeConfig: KubeConfig, names: string[]): Promise<boolean> {
+  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+  for (const name of names) {
+    const crd = (await custom.getClusterCustomObject({ group: 'apiextensions.k8s.io', version: 'v1', plural: 'customresourcedefinitions', name })) as {
+      status?: { conditions?: Array<{ type: string; status: string }> };
+    };
+    if (!crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True')) return false;
+  }
+  return true;
 }

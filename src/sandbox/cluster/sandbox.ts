@@ -1,11 +1,11 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CoreV1Api, KubeConfig, type V1Node } from '@kubernetes/client-node';
+import { CoreV1Api, KubeConfig, type KubernetesObject, type V1Node } from '@kubernetes/client-node';
 import { ensureComponents, type Tier } from '../build-all.ts';
 import { formatDuration, type Report } from '../binaries/index.ts';
 import { isAlive } from '../binaries/file-lock.ts';
 import { repoPath } from '../paths.ts';
-import { createAll, readManifests } from './apply.ts';
+import { createAll, crdsEstablished, readManifests } from './apply.ts';
 import { PORT_NAMES, apiserverArgs, controllerManagerArgs, etcdArgs, schedulerArgs, type SandboxPorts } from './control-plane.ts';
 import { kwokArgs } from './kwok.ts';
 import { simulatedNode } from './nodes.ts';
@@ -49,8 +49,9 @@ export class SandboxRunningError extends Error {
 /**
  * Starts a sandbox cluster of real components as local processes on free loopback ports
  * and returns once it answers: tier 1 is etcd and kube-apiserver; tier 2 adds the
- * controller manager, the scheduler, KWOK with the stage library, simulated nodes and the
- * behaviour controller. On any failure everything already started is stopped again.
+ * controller manager, the scheduler, KWOK with the stage library, simulated nodes, the
+ * behaviour controller and the Flux and Argo CD CRDs. On any failure everything already
+ * started is stopped again.
  */
 export async function startSandbox(options: SandboxOptions): Promise<SandboxState> {
   const report = options.report ?? (() => undefined);
@@ -105,8 +106,12 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
       const kc = new KubeConfig();
       kc.loadFromFile(kubeconfig);
       const assets = built.components['kwok-assets']?.dir;
-      if (!assets) throw new Error('kwok assets were not resolved');
-      await createAll(kc, await readManifests(join(assets, 'crds')));
+      const gitops = built.components['gitops-crds']?.dir;
+      if (!assets || !gitops) throw new Error('kwok assets or GitOps CRDs were not resolved');
+      // Flux's and Argo CD's CRDs, without their controllers: tests write status as the
+      // engines would. Pre-parsed JSON: YAML-parsing the 400 KB Application CRD is slow.
+      const gitopsCrds = JSON.parse(await readFile(join(gitops, 'crds.json'), 'utf8')) as KubernetesObject[];
+      await createAll(kc, [...await readManifests(join(assets, 'crds')), ...gitopsCrds]);
       const kwok = await launch('kwok', bin('kwok', 'kwok'), kwokArgs(kubeconfig, ports), { KWOK_WORKDIR: join(dir, 'kwok') });
       await waitUntil(kwok, 'serving', () => probeOk({ url: `http://127.0.0.1:${ports.kwokServer}/healthz` }));
       const sim = await launch('behaviour-controller', process.execPath, [
@@ -118,6 +123,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
       await waitUntil(kwok, `managing ${nodeNames.length} ready nodes`, () => nodesReady(kc, nodeNames));
       await waitUntil(sim, 'running', async () => (await readFile(sim.logFile, 'utf8')).includes('behaviour controller started'));
       await waitUntil(kcm, 'creating service accounts', () => defaultServiceAccountExists(kc));
+      await waitUntil(apiserver, 'serving the GitOps CRDs', () => crdsEstablished(kc, gitopsCrds.map((c) => c.metadata?.name ?? '')));
       report(`kwok manages ${nodeNames.length} simulated nodes`);
     }
     state.startupMs = Date.now() - started;
