@@ -1,6 +1,7 @@
 import { CoreV1Api, type KubeConfig, type V1Pod, type V1PodTemplateSpec } from '@kubernetes/client-node';
 import { parseAegisWatch } from '../api/crd.ts';
 import { IncidentStore } from '../incident/incident-store.ts';
+import { EventRecorder } from '../k8s/event-recorder.ts';
 import { UNTOUCHED_PHASES, resolveQuietIncidents } from '../incident/resolve-quiet.ts';
 import { assessWorkload } from '../detect/workload-signals.ts';
 import { incidentName, type Signal } from '../detect/signal.ts';
@@ -33,12 +34,14 @@ export class WorkloadController {
   private readonly options: WorkloadControllerOptions;
   private readonly store: IncidentStore;
   private readonly core: CoreV1Api;
+  private readonly events: EventRecorder;
   private workers: Promise<void> | undefined;
 
   constructor(options: WorkloadControllerOptions) {
     this.options = options;
     this.store = new IncidentStore(options.kubeConfig);
     this.core = options.kubeConfig.makeApiClient(CoreV1Api);
+    this.events = new EventRecorder(options.kubeConfig);
     const { cache } = options;
     const fromPod = (pod: V1Pod) => this.enqueuePod(pod);
     for (const event of ['add', 'update', 'delete'] as const) {
@@ -138,7 +141,14 @@ export class WorkloadController {
             incident.status?.evidence ? { ...incident.status, evidence: { ...incident.status.evidence, logExcerpt } } : undefined);
         }
       }
-      if (result.created) this.options.log?.('incident detected', { incident: result.name, class: signal.class, workload: key });
+      if (result.created) {
+        this.options.log?.('incident detected', { incident: result.name, class: signal.class, workload: key });
+        // Where people look first (kubectl describe deployment): say it there too.
+        await this.events.record(
+          { apiVersion: 'apps/v1', kind: ref.kind, name: ref.name, namespace: ref.namespace, uid: snapshot.object.metadata?.uid },
+          'Warning', 'IncidentDetected', `${signal.class}: ${evidence.summary} (HealingIncident ${result.name})`,
+        ).catch((error: unknown) => this.options.log?.('could not record an event', { error: String(error) }));
+      }
       this.options.onSignal?.(signal, result);
     }
     await this.supersedeLivenessCrashes(ref, signals);

@@ -5,7 +5,7 @@ import { after, before, test } from 'node:test';
 import type { HealingIncident } from '../../src/api/healing-incident.ts';
 import { ClusterCache } from '../../src/reconcile/cluster-cache.ts';
 import { WorkloadController } from '../../src/reconcile/workload-controller.ts';
-import { createNamespace, deleteNamespace, deployment, testCluster, waitFor } from '../support/cluster.ts';
+import { createNamespace, deleteNamespace, deployment, eventsFor, testCluster, waitFor } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
 import { createWatch, listIncidents } from '../support/gopherguard.ts';
 
@@ -54,6 +54,10 @@ test('three OOM-killed replicas make one incident with evidence; a restart of th
     assert.deepEqual(first.status?.evidence?.ownerChain?.[2], 'Deployment/hungry');
     assert.match(first.status?.evidence?.logExcerpt ?? '', /cache warm-up/);
     assert.match(first.status?.evidence?.podTemplate ?? '', /memory: 128Mi/);
+    const event = await waitFor('an IncidentDetected event on the Deployment', async () =>
+      (await eventsFor(cluster, ns, 'hungry')).find((e) => e.reason === 'IncidentDetected' && e.involvedObject.kind === 'Deployment'));
+    assert.equal(event.type, 'Warning');
+    assert.match(event.message ?? '', new RegExp(`OOMKilled: .*\\(HealingIncident ${first.metadata.name}\\)`));
     await waitFor('a second occurrence (another restart)', async () => ((await listIncidents(cluster.kubeConfig, ns)).find((i) => i.metadata.name === first.metadata.name)?.status?.occurrences ?? 0) >= 2, 30_000);
   } finally {
     await operator.stop();
