@@ -19,13 +19,14 @@ Options:
   --lease-duration SECONDS, --renew-deadline SECONDS, --retry-period SECONDS
                            leader election timing (default 15, 10, 2, as controller-runtime)
   --health-addr HOST:PORT  /healthz and /readyz (GOPHERGUARD_HEALTH_ADDR; default 127.0.0.1:8081; port 0 picks one)
+  --metrics-addr HOST:PORT Prometheus /metrics (GOPHERGUARD_METRICS_ADDR; default 127.0.0.1:8080; "off" to disable)
   --log-format json|text   (GOPHERGUARD_LOG_FORMAT; default text on a terminal, json otherwise)
   --log-level LEVEL        debug, info, warn or error (GOPHERGUARD_LOG_LEVEL; default info)`;
 
-function parseAddress(value: string): { host: string; port: number } {
+function parseAddress(value: string, flag = '--health-addr'): { host: string; port: number } {
   const match = /^(.*):(\d{1,5})$/.exec(value);
   const port = Number(match?.[2]);
-  if (!match || port > 65535) throw new UsageError(`--health-addr must be HOST:PORT, not ${value}`, RUN_USAGE);
+  if (!match || port > 65535) throw new UsageError(`${flag} must be HOST:PORT, not ${value}`, RUN_USAGE);
   return { host: match[1] || '0.0.0.0', port };
 }
 
@@ -41,6 +42,7 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
       'lease-duration': { type: 'string', default: '15' },
       'renew-deadline': { type: 'string', default: '10' },
       'retry-period': { type: 'string', default: '2' },
+      'metrics-addr': { type: 'string', default: env.GOPHERGUARD_METRICS_ADDR ?? '127.0.0.1:8080' },
       'health-addr': { type: 'string', default: env.GOPHERGUARD_HEALTH_ADDR ?? '127.0.0.1:8081' },
       'log-format': { type: 'string', default: env.GOPHERGUARD_LOG_FORMAT ?? (process.stderr.isTTY ? 'text' : 'json') },
       'log-level': { type: 'string', default: env.GOPHERGUARD_LOG_LEVEL ?? 'info' },
@@ -53,6 +55,7 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
   const level = values['log-level'];
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error, not ${level}`, RUN_USAGE);
   const health = parseAddress(values['health-addr']);
+  const metrics = values['metrics-addr'] === 'off' ? undefined : parseAddress(values['metrics-addr'], '--metrics-addr');
   const seconds = (name: 'lease-duration' | 'renew-deadline' | 'retry-period') => {
     const value = Number(values[name]);
     if (!(value > 0 && value <= 3600)) throw new UsageError(`--${name} must be a number of seconds, not ${values[name]}`, RUN_USAGE);
@@ -77,13 +80,18 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
       retryPeriodMs: seconds('retry-period'),
     },
     health,
+    metrics,
     log,
     // Like controller-runtime: a replica that lost the lease exits and starts afresh.
     onLostLeadership: () => { exitCode = 1; finish(); },
   });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => { log('info', `received ${signal}, shutting down`); finish(); });
   await operator.start();
-  log('info', 'gopherguard running', { health: `http://${health.host}:${operator.healthPort}`, host: hostname(), leaderElection: leaderElect });
+  log('info', 'gopherguard running', {
+    health: `http://${health.host}:${operator.healthPort}`,
+    ...(metrics ? { metrics: `http://${metrics.host}:${operator.metricsPort}/metrics` } : {}),
+    host: hostname(), leaderElection: leaderElect,
+  });
   await finished;
   await operator.stop();
   log('info', 'stopped');

@@ -5,6 +5,7 @@ import { ClusterCache } from '../reconcile/cluster-cache.ts';
 import { GitOpsController } from '../reconcile/gitops-controller.ts';
 import { WatchController } from '../reconcile/watch-controller.ts';
 import { WorkloadController } from '../reconcile/workload-controller.ts';
+import { OperatorMetrics, startMetricsServer } from '../metrics/operator-metrics.ts';
 import { startHealthServer } from './health-server.ts';
 
 export type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -15,6 +16,8 @@ export interface OperatorOptions {
   namespace?: string;
   leaderElection: { enabled: boolean; namespace: string; name: string; identity?: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
   health: { host: string; port: number };
+  /** Where /metrics is served; not served when absent. */
+  metrics?: { host: string; port: number };
   log: Log;
   /** Called when leadership is lost: the process should exit and be restarted. */
   onLostLeadership?: () => void;
@@ -32,6 +35,8 @@ export class Operator {
   private gitops: GitOpsController | undefined;
   private elector: LeaderElector | undefined;
   private health: Server | undefined;
+  private metricsServer: Server | undefined;
+  readonly metrics: OperatorMetrics;
   private synced = false;
   private stopping = false;
 
@@ -39,11 +44,15 @@ export class Operator {
     this.options = options;
     const log = (message: string, fields?: Record<string, unknown>) => options.log('warn', message, fields);
     this.cache = new ClusterCache({ kubeConfig: options.kubeConfig, namespace: options.namespace, log });
+    this.metrics = new OperatorMetrics(this.cache);
   }
 
   get healthPort(): number | undefined {
-    const address = this.health?.address();
-    return address && typeof address === 'object' ? address.port : undefined;
+    return portOf(this.health);
+  }
+
+  get metricsPort(): number | undefined {
+    return portOf(this.metricsServer);
   }
 
   isLeader(): boolean {
@@ -56,6 +65,7 @@ export class Operator {
       live: () => true,
       ready: () => this.synced && !this.stopping,
     });
+    if (this.options.metrics) this.metricsServer = await startMetricsServer(this.options.metrics.host, this.options.metrics.port, this.metrics.registry);
     try {
       await this.cache.start();
     } catch (error) {
@@ -99,13 +109,16 @@ export class Operator {
     const { kubeConfig, log } = this.options;
     const warn = (message: string, fields?: Record<string, unknown>) => log('warn', message, fields);
     this.workloads = new WorkloadController({
-      kubeConfig, cache: this.cache, log: (message, fields) => log(message === 'incident detected' ? 'info' : 'warn', message, fields),
+      kubeConfig, cache: this.cache, hooks: this.metrics.hooksFor('workloads'), log: (message, fields) => log(message === 'incident detected' ? 'info' : 'warn', message, fields),
     });
-    this.watches = new WatchController({ kubeConfig, cache: this.cache, log: warn });
+    this.watches = new WatchController({ kubeConfig, cache: this.cache, log: warn, hooks: this.metrics.hooksFor('watches') });
     this.gitops = new GitOpsController({
-      kubeConfig, cache: this.cache, namespace: this.options.namespace,
+      kubeConfig, cache: this.cache, hooks: this.metrics.hooksFor('gitops'), namespace: this.options.namespace,
       log: (message, fields) => log(/^incident|can be watched now$/.test(message) ? 'info' : 'warn', message, fields),
     });
+    this.metrics.trackQueue('workloads', this.workloads.queue);
+    this.metrics.trackQueue('watches', this.watches.queue);
+    this.metrics.trackQueue('gitops', this.gitops.queue);
     this.workloads.start();
     this.watches.start();
     // Not awaited: Flux or Argo CD may be missing or slow to answer, which must not hold up the rest.
@@ -131,6 +144,11 @@ export class Operator {
     await this.stopControllers();
     await this.elector?.release();
     this.cache.stop();
-    await new Promise<void>((resolve) => (this.health ? this.health.close(() => resolve()) : resolve()));
+    await Promise.all([this.health, this.metricsServer].map((server) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))));
   }
+}
+
+function portOf(server: Server | undefined): number | undefined {
+  const address = server?.address();
+  return address && typeof address === 'object' ? address.port : undefined;
 }

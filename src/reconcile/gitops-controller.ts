@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { AegisWatch } from '../api/aegis-watch.ts';
 import { parseAegisWatch } from '../api/crd.ts';
-import { WorkQueue, runWorkers, type ReconcileResult } from '../controller/index.ts';
+import { WorkQueue, runWorkers, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
 import { gitOpsSignals, type GitOpsSignal } from '../detect/gitops-signals.ts';
 import { incidentName } from '../detect/signal.ts';
 import { gitOpsEvidence } from '../evidence/gitops-evidence.ts';
@@ -14,6 +14,8 @@ import { gitOpsKey, parseGitOpsKey, sameRef, sourceRef, type GitOpsRef } from '.
 import type { GuardingWatch } from './watch-targets.ts';
 
 export interface GitOpsControllerOptions {
+  /** Metrics hooks for the workers (see OperatorMetrics). */
+  hooks?: WorkerHooks;
   kubeConfig: KubeConfig;
   /** The operator's caches; the watches informer says which GitOps objects to look at. */
   cache: ClusterCache;
@@ -73,6 +75,7 @@ export class GitOpsController {
   async start(): Promise<void> {
     this.started = true;
     this.workers = runWorkers(this.queue, this.options.concurrency ?? 1, (key) => this.reconcile(key), {
+      ...this.options.hooks,
       onError: (key, error) => this.options.log?.('gitops reconcile failed', { key, error: String(error) }),
     });
     for (const watch of this.watches()) {

@@ -2,7 +2,7 @@ import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { AegisWatch, AegisWatchStatus } from '../api/aegis-watch.ts';
 import { GROUP, VERSION, type Condition } from '../api/common.ts';
 import { parseAegisWatch } from '../api/crd.ts';
-import { WorkQueue, runWorkers, type ReconcileResult } from '../controller/index.ts';
+import { WorkQueue, runWorkers, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
 import { IncidentStore } from '../incident/incident-store.ts';
 import { EventRecorder } from '../k8s/event-recorder.ts';
 import type { ClusterCache } from './cluster-cache.ts';
@@ -12,6 +12,8 @@ import { guards } from './watch-targets.ts';
 const CLOSED_PHASES = new Set(['Healed', 'Resolved', 'Suppressed', 'Failed']);
 
 export interface WatchControllerOptions {
+  /** Metrics hooks for the workers (see OperatorMetrics). */
+  hooks?: WorkerHooks;
   kubeConfig: KubeConfig;
   cache: ClusterCache;
   /** How often a watch's counts and references are looked at again. */
@@ -47,6 +49,7 @@ export class WatchController {
 
   start(): void {
     this.workers = runWorkers(this.queue, 1, (key) => this.reconcile(key), {
+      ...this.options.hooks,
       onError: (key, error) => this.options.log?.('watch reconcile failed', { key, error: String(error) }),
     });
   }

@@ -7,7 +7,7 @@ import { assessWorkload } from '../detect/workload-signals.ts';
 import { incidentName, type Signal } from '../detect/signal.ts';
 import { collectLogs, summarizeEvidence } from '../evidence/evidence.ts';
 import { templateChange } from '../evidence/template-change.ts';
-import { WorkQueue, runWorkers, type ReconcileResult } from '../controller/index.ts';
+import { WorkQueue, runWorkers, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
 import type { ClusterCache } from './cluster-cache.ts';
 import { detectorSettings } from './detector-settings.ts';
 import { ownerChain, parseWorkloadKey, workloadKeyString, type WorkloadKey } from './owners.ts';
@@ -15,6 +15,8 @@ import { snapshotWorkload } from './workload-view.ts';
 import { guards, type GuardingWatch } from './watch-targets.ts';
 
 export interface WorkloadControllerOptions {
+  /** Metrics hooks for the workers (see OperatorMetrics). */
+  hooks?: WorkerHooks;
   kubeConfig: KubeConfig;
   cache: ClusterCache;
   concurrency?: number;
@@ -62,6 +64,7 @@ export class WorkloadController {
 
   start(): void {
     this.workers = runWorkers(this.queue, this.options.concurrency ?? 2, (key) => this.reconcile(key), {
+      ...this.options.hooks,
       onError: (key, error) => this.options.log?.('reconcile failed', { key, error: String(error) }),
     });
   }

@@ -26,19 +26,20 @@ after(async () => {
   await deleteNamespace(cluster, ns);
 });
 
-interface Replica { child: ChildProcess; output: () => string; healthPort: Promise<number>; exited: Promise<number | null> }
+interface Replica { child: ChildProcess; output: () => string; healthPort: Promise<number>; metricsPort: Promise<number>; exited: Promise<number | null> }
 
 function startReplica(name: string): Replica {
   const child = spawn(process.execPath, [
     'src/cli/main.ts', 'run', '-n', ns, '--kubeconfig', process.env.GOPHERGUARD_TEST_KUBECONFIG ?? '',
-    '--health-addr', '127.0.0.1:0', '--log-format', 'json', '--lease-duration', '6', '--renew-deadline', '4', '--retry-period', '1',
+    '--health-addr', '127.0.0.1:0', '--metrics-addr', '127.0.0.1:0', '--log-format', 'json', '--lease-duration', '6', '--renew-deadline', '4', '--retry-period', '1',
   ], { cwd: root, env: { ...process.env, POD_NAME: name }, stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(child);
   let text = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; });
   const healthPort = waitFor(`${name} to report its health address`, async () => Number(/"health":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(text)?.[1]) || undefined, 30_000);
+  const metricsPort = waitFor(`${name} to report its metrics address`, async () => Number(/"metrics":"http:\/\/127\.0\.0\.1:(\d+)\/metrics"/.exec(text)?.[1]) || undefined, 30_000);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => text, healthPort, exited };
+  return { child, output: () => text, healthPort, metricsPort, exited };
 }
 
 
@@ -69,6 +70,18 @@ test('two replicas, one leader; the leader killed, the other takes over; no dupl
   const tookOverMs = Date.now() - killedAt;
   await waitFor('an incident for the second app, from the new leader', async () => (await listIncidents(cluster.kubeConfig, ns)).find((i) => i.spec.workload.name === 'second'), 60_000);
   assert.ok(tookOverMs < 6000 + 4000, `took over within lease duration plus retries (${tookOverMs} ms)`);
+
+  // Prometheus metrics of the new leader: its reconciles, its queues, its cached incidents.
+  const expectedMetrics = [
+    /gopherguard_reconcile_total\{controller="workloads",outcome="(success|requeue-after)"\} [1-9]/,
+    /gopherguard_incidents\{class="ImagePull",phase="Detected"\} 1/,
+    /gopherguard_workqueue_depth\{controller="workloads",state="ready"\} \d+/,
+    /gopherguard_informer_restarts\{informer="pods"\} \d+/,
+  ];
+  await waitFor('the metrics of the new leader', async () => {
+    const text = await (await fetch(`http://127.0.0.1:${await follower.metricsPort}/metrics`)).text();
+    return expectedMetrics.every((re) => re.test(text));
+  }, 15_000);
 
   const all = await listIncidents(cluster.kubeConfig, ns);
   assert.deepEqual(all.map((i) => `${i.spec.workload.name}/${i.spec.signalClass}`).sort(), ['first/CrashLoop', 'second/ImagePull']);
