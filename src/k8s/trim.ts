@@ -1,4 +1,4 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Container, V1Pod } from '@kubernetes/client-node';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -17,4 +17,25 @@ export function trimObject<T extends KubernetesObject>(object: T): T {
     annotations = others;
   }
   return { ...object, metadata: { ...rest, ...(annotations ? { annotations } : {}) } };
+}
+
+/**
+ * What the operator keeps of a pod: identity, owners, the status it detects failures
+ * from, and container names and images. The full spec (volumes, env, probes, security
+ * contexts) is read from the workload's template when evidence needs it, so thousands of
+ * cached pods cost a fraction of their JSON.
+ */
+export function slimPod(pod: V1Pod): V1Pod {
+  const trimmed = trimObject(pod);
+  const m = trimmed.metadata ?? {};
+  const brief = (containers: V1Container[] | undefined) => containers?.map((c) => ({ name: c.name, image: c.image }));
+  return {
+    metadata: {
+      name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion,
+      creationTimestamp: m.creationTimestamp, deletionTimestamp: m.deletionTimestamp,
+      labels: m.labels, annotations: m.annotations, ownerReferences: m.ownerReferences,
+    },
+    spec: { nodeName: trimmed.spec?.nodeName, containers: brief(trimmed.spec?.containers) ?? [], initContainers: brief(trimmed.spec?.initContainers) },
+    status: trimmed.status,
+  };
 }

@@ -6,6 +6,7 @@ import { GROUP, VERSION } from '../api/common.ts';
 import type { AegisWatch } from '../api/aegis-watch.ts';
 import type { HealingIncident } from '../api/healing-incident.ts';
 import { Informer } from '../k8s/informer.ts';
+import { slimPod } from '../k8s/trim.ts';
 
 export interface ClusterCacheOptions {
   kubeConfig: KubeConfig;
@@ -34,9 +35,9 @@ export class ClusterCache {
     const apps = kubeConfig.makeApiClient(AppsV1Api);
     const custom = kubeConfig.makeApiClient(CustomObjectsApi);
     const scope = (group: string, plural: string) => `${group}${ns ? `/namespaces/${ns}` : ''}/${plural}`;
-    const make = <T extends KubernetesObject>(name: string, path: string, list: (page: { limit: number; _continue?: string }) => Promise<KubernetesListObject<T>>) =>
-      new Informer<T>({ kubeConfig, name, path, list, log });
-    this.pods = make('pods', scope('/api/v1', 'pods'), (p) => (ns ? core.listNamespacedPod({ namespace: ns, ...p }) : core.listPodForAllNamespaces(p)));
+    const make = <T extends KubernetesObject>(name: string, path: string, list: (page: { limit: number; _continue?: string }) => Promise<KubernetesListObject<T>>, transform?: (o: T) => T) =>
+      new Informer<T>({ kubeConfig, name, path, list, log, transform });
+    this.pods = make('pods', scope('/api/v1', 'pods'), (p) => (ns ? core.listNamespacedPod({ namespace: ns, ...p }) : core.listPodForAllNamespaces(p)), slimPod);
     this.replicaSets = make('replicasets', scope('/apis/apps/v1', 'replicasets'), (p) => (ns ? apps.listNamespacedReplicaSet({ namespace: ns, ...p }) : apps.listReplicaSetForAllNamespaces(p)));
     this.deployments = make('deployments', scope('/apis/apps/v1', 'deployments'), (p) => (ns ? apps.listNamespacedDeployment({ namespace: ns, ...p }) : apps.listDeploymentForAllNamespaces(p)));
     this.statefulSets = make('statefulsets', scope('/apis/apps/v1', 'statefulsets'), (p) => (ns ? apps.listNamespacedStatefulSet({ namespace: ns, ...p }) : apps.listStatefulSetForAllNamespaces(p)));
