@@ -1,6 +1,6 @@
 import type { V1Container, V1Pod, V1Probe } from '@kubernetes/client-node';
 import { DECLARES } from './annotations.ts';
-import { parseQuantity } from './quantity.ts';
+import { parseQuantity } from '../../k8s/quantity.ts';
 
 export type Behaviour =
   | 'healthy'
