@@ -11,20 +11,14 @@ export interface PodThresholds {
 const IMAGE_PULL = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'ErrImageNeverPull']);
 const CONFIG_ERROR = new Set(['CreateContainerConfigError', 'CreateContainerError']);
 
-/**
- * The failures a pod's status shows now. Level-based: it reads the current status only,
- * so it gives the same answer however many events led here, and a crash loop is seen at
- * its first restart (lastState.terminated), not only once CrashLoopBackOff appears.
- */
-export function podSignals(pod: V1Pod, workload: WorkloadRef, thresholds: PodThresholds, now = new Date()): Signal[] {
-  return assessPod(pod, workload, thresholds, now).signals;
-}
-
 /** Milliseconds a kill by signal waits for the kubelet's events to say who killed it. */
 export const KILL_SETTLE_MS = 3000;
 
 /**
- * As podSignals, and also when to look again: a container that died of SIGKILL/SIGTERM
+ * The failures a pod's status shows now, and when to look again. Level-based: it reads
+ * the current status only, so it gives the same answer however many events led here, and
+ * a crash loop is seen at its first restart (lastState.terminated), not only once
+ * CrashLoopBackOff appears. A container that died of SIGKILL/SIGTERM
  * (exit 137/143, reason Error) may have been killed by its liveness probe, which only the
  * kubelet's Killing event tells, and events travel on another watch than the pod. Such a
  * crash is classified only once it is KILL_SETTLE_MS old.

@@ -3,7 +3,6 @@ import type { AegisWatch, AegisWatchStatus } from '../api/aegis-watch.ts';
 import { GROUP, VERSION, type Condition } from '../api/common.ts';
 import { parseAegisWatch } from '../api/crd.ts';
 import { WorkQueue, runWorkers, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
-import { IncidentStore } from '../incident/incident-store.ts';
 import { EventRecorder } from '../k8s/event-recorder.ts';
 import type { ClusterCache } from './cluster-cache.ts';
 import { checkWatch, type WatchProblem } from './watch-checks.ts';
@@ -30,14 +29,12 @@ export class WatchController {
   readonly queue = new WorkQueue();
   private readonly options: WatchControllerOptions;
   private readonly api: CustomObjectsApi;
-  private readonly incidents: IncidentStore;
   private readonly events: EventRecorder;
   private workers: Promise<void> | undefined;
 
   constructor(options: WatchControllerOptions) {
     this.options = options;
     this.api = options.kubeConfig.makeApiClient(CustomObjectsApi);
-    this.incidents = new IncidentStore(options.kubeConfig);
     this.events = new EventRecorder(options.kubeConfig);
     const enqueue = (w: AegisWatch) => this.queue.add(`${w.metadata.namespace}/${w.metadata.name}`);
     options.cache.watches.on('add', enqueue);
@@ -72,7 +69,7 @@ export class WatchController {
       problems = await checkWatch(this.options.kubeConfig, namespace, parsed.value.spec);
       guarded = this.countGuarded({ name, namespace, spec: parsed.value.spec });
     }
-    const mine = (await this.incidents.list(namespace)).filter((i) => i.spec.watch === name);
+    const mine = this.options.cache.incidents.list(namespace).filter((i) => i.spec.watch === name);
     const open = mine.filter((i) => !CLOSED_PHASES.has(i.status?.phase ?? 'Detected'));
     const newest = [...mine].sort((a, b) => (b.status?.firstSeen ?? '').localeCompare(a.status?.firstSeen ?? ''))[0];
 

@@ -9,7 +9,7 @@ import { createAll, crdsEstablished, readManifests } from './apply.ts';
 import { PORT_NAMES, apiserverArgs, controllerManagerArgs, etcdArgs, schedulerArgs, type SandboxPorts } from './control-plane.ts';
 import { kwokArgs } from './kwok.ts';
 import { simulatedNode } from './nodes.ts';
-import { createPki, writeKubeconfig } from './pki.ts';
+import { createPki, writeKubeconfig, type Pki } from './pki.ts';
 import { freePorts, isListening } from './ports.ts';
 import { probeOk } from './probe.ts';
 import { StartupError, startProcess, stopProcess, waitUntil, type ManagedProcess } from './processes.ts';
@@ -162,7 +162,7 @@ export async function restartComponent(dir: string, name: string, downMs = 0): P
   state.processes = state.processes.map((p) => (p.name === name ? fresh : p));
   await saveState(state);
   if (name === 'kube-apiserver') {
-    const pki = { caCert: join(dir, 'pki', 'ca.crt'), adminCert: join(dir, 'pki', 'admin.crt'), adminKey: join(dir, 'pki', 'admin.key') };
+    const pki = adminPki(dir);
     await waitUntil(fresh, 'ready', () => probeOk({ url: `${state.server}/readyz`, pki }), 90_000);
   }
   return fresh;
@@ -210,7 +210,12 @@ export async function sandboxStatus(dir: string): Promise<{ state: SandboxState;
   const state = await readSandboxState(dir);
   if (!state) return undefined;
   const components = state.processes.map((p) => ({ name: p.name, pid: p.pid, running: isAlive(p.pid), logFile: p.logFile }));
-  const pki = { caCert: join(dir, 'pki', 'ca.crt'), adminCert: join(dir, 'pki', 'admin.crt'), adminKey: join(dir, 'pki', 'admin.key') };
+  const pki = adminPki(dir);
   const apiserverReady = await probeOk({ url: `${state.server}/readyz`, pki });
   return { state, components, apiserverReady };
+}
+
+/** The CA and admin client certificate of a sandbox already created (for probes). */
+function adminPki(dir: string): Pick<Pki, 'caCert' | 'adminCert' | 'adminKey'> {
+  return { caCert: join(dir, 'pki', 'ca.crt'), adminCert: join(dir, 'pki', 'admin.crt'), adminKey: join(dir, 'pki', 'admin.key') };
 }
