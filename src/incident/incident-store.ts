@@ -33,13 +33,6 @@ export class IncidentStore {
     }
   }
 
-  async list(namespace?: string): Promise<HealingIncident[]> {
-    const list = namespace
-      ? await this.api.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL })
-      : await this.api.listClusterCustomObject({ group: GROUP, version: VERSION, plural: PLURAL });
-    return (list as { items: HealingIncident[] }).items;
-  }
-
   /**
    * Records a signal: creates its incident (phase Detected) or, when it exists, counts a new
    * occurrence if the observation differs from the last one (another restart, another pod)
