@@ -10,11 +10,15 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig, type V1Deployment, type V1Pod, type V1PodStatus, type V1ReplicaSet } from '@kubernetes/client-node';
 import { startSandbox, stopSandbox, type SandboxState } from '../src/sandbox/cluster/sandbox.ts';
+import { KubeClient } from '../src/k8s/kube-client.ts';
+import { fromKubeconfigFiles } from '../src/k8s/kubeconfig.ts';
 import { installCrds } from '../test/support/crds.ts';
 
 export interface BenchCluster {
   state: SandboxState;
   kubeConfig: KubeConfig;
+  /** The operator's own client. */
+  client: KubeClient;
 }
 
 /**
@@ -40,8 +44,9 @@ export async function withTier1Sandbox<T>(body: (cluster: BenchCluster) => Promi
     const state = await started;
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(state.kubeconfig);
-    await installCrds(kubeConfig);
-    return await body({ state, kubeConfig });
+    const client = new KubeClient(fromKubeconfigFiles([state.kubeconfig]));
+    await installCrds(client);
+    return await body({ state, kubeConfig, client });
   } finally {
     await stop();
     process.off('SIGINT', onSignal);

@@ -61,7 +61,7 @@ interface Timeline {
 }
 
 const started = Date.now();
-const result = await withTier1Sandbox(async ({ kubeConfig, state }) => {
+const result = await withTier1Sandbox(async ({ client, state }) => {
   // The benchmark's own writes go through a bare HTTPS client: it shares this process's
   // event loop with the operator, and client-node's serialization would cost it CPU.
   const api = await rawRequester(state, 16);
@@ -92,7 +92,7 @@ const result = await withTier1Sandbox(async ({ kubeConfig, state }) => {
   const appOfPod = new Map([...timelines].map(([app, t]) => [t.pod, app]));
   const operatorLog: string[] = [];
   // All namespaces, as the operator runs by default.
-  const cache = new ClusterCache({ kubeConfig, log: (message, fields) => operatorLog.push(`${message} ${JSON.stringify(fields)}`) });
+  const cache = new ClusterCache({ client, log: (message, fields) => operatorLog.push(`${message} ${JSON.stringify(fields)}`) });
   // Registered before the controller's own handlers, so it sees the update first.
   cache.pods.on('update', (pod) => {
     const app = appOfPod.get(pod.metadata?.name ?? '');
@@ -100,7 +100,7 @@ const result = await withTier1Sandbox(async ({ kubeConfig, state }) => {
     if (timeline?.sent !== undefined && timeline.inCache === undefined && (pod.status?.containerStatuses?.[0]?.restartCount ?? 0) >= 1) timeline.inCache = performance.now();
   });
   const controller = new WorkloadController({
-    kubeConfig, cache, concurrency: workers,
+    client, cache, concurrency: workers,
     log: (message, fields) => operatorLog.push(`${message} ${JSON.stringify(fields)}`),
     onSignal: (signal, incident) => {
       const timeline = timelines.get(signal.workload.name);

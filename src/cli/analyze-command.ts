@@ -3,7 +3,7 @@ import { DEFAULT_DETECTORS, workloadSignals } from '../detect/workload-signals.t
 import type { Signal } from '../detect/signal.ts';
 import { ClusterCache } from '../reconcile/cluster-cache.ts';
 import { allWorkloads, snapshotWorkload } from '../reconcile/workload-view.ts';
-import { loadKubeConfig } from './kubeconfig.ts';
+import { connect } from './kubeconfig.ts';
 import { UsageError } from './usage-error.ts';
 
 export const ANALYZE_USAGE = `Usage: gopherguard analyze [-n NAMESPACE] [-o table|json] [--kubeconfig FILE]
@@ -66,7 +66,7 @@ export async function runAnalyzeCommand(args: string[]): Promise<number> {
     options: { namespace: { type: 'string', short: 'n' }, output: { type: 'string', short: 'o', default: 'table' }, kubeconfig: { type: 'string' } },
   });
   if (values.output !== 'table' && values.output !== 'json') throw new UsageError(`-o must be table or json, not ${values.output}`, ANALYZE_USAGE);
-  const cache = new ClusterCache({ kubeConfig: loadKubeConfig(values.kubeconfig), namespace: values.namespace, withWatches: false });
+  const cache = new ClusterCache({ client: connect(values.kubeconfig), namespace: values.namespace, withWatches: false });
   try {
     await cache.start();
   } finally {

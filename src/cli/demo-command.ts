@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
 import type { HealingIncident } from '../api/healing-incident.ts';
+import { connect } from './kubeconfig.ts';
 import { installCrds } from '../api/install-crds.ts';
 import { Operator } from '../operator/operator.ts';
 import { startSandbox, stopSandbox } from '../sandbox/cluster/sandbox.ts';
@@ -52,7 +53,8 @@ export async function runDemo(args: string[] = []): Promise<number> {
   kubeConfig.loadFromFile(state.kubeconfig);
   const core = kubeConfig.makeApiClient(CoreV1Api);
   const apps = kubeConfig.makeApiClient(AppsV1Api);
-  await installCrds(kubeConfig);
+  const client = connect(state.kubeconfig);
+  await installCrds(client);
   await core.createNamespace({ body: { metadata: { name: NAMESPACE } } });
   await waitUntil(async () => Boolean(await core.readNamespacedServiceAccount({ name: 'default', namespace: NAMESPACE })), 30_000);
   await kubeConfig.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
@@ -64,7 +66,7 @@ export async function runDemo(args: string[] = []): Promise<number> {
   });
 
   const operator = new Operator({
-    kubeConfig, namespace: NAMESPACE, leaderElection: { enabled: false, namespace: NAMESPACE, name: 'gopherguard-demo' },
+    client, namespace: NAMESPACE, leaderElection: { enabled: false, namespace: NAMESPACE, name: 'gopherguard-demo' },
     health: { host: '127.0.0.1', port: 0 },
     log: (level, message, fields) => { if (level === 'error') process.stderr.write(`[operator] ${message} ${JSON.stringify(fields ?? {})}\n`); },
   });

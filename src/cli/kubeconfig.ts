@@ -1,12 +1,7 @@
-import { KubeConfig } from '@kubernetes/client-node';
+import { KubeClient } from '../k8s/kube-client.ts';
+import { loadClusterAccess } from '../k8s/kubeconfig.ts';
 
-/** --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account. */
-export function loadKubeConfig(file?: string): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  if (file) kubeConfig.loadFromFile(file);
-  else kubeConfig.loadFromDefault();
-  if (!kubeConfig.getCurrentCluster()) {
-    throw new Error('no Kubernetes cluster configured: pass --kubeconfig, set KUBECONFIG, or run inside a cluster');
-  }
-  return kubeConfig;
+/** A client for --kubeconfig, else $KUBECONFIG, else ~/.kube/config, else the in-cluster service account. */
+export function connect(file?: string): KubeClient {
+  return new KubeClient(loadClusterAccess(file));
 }

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 import { ANALYZE_USAGE, runAnalyzeCommand } from './analyze-command.ts';
 import { CRDS_USAGE, runCrdsCommand } from './crds-command.ts';
-import { runDemo } from './demo-command.ts';
 import { RUN_USAGE, runRunCommand } from './run-command.ts';
-import { SANDBOX_USAGE, runSandboxCommand } from './sandbox-command.ts';
+import { SANDBOX_USAGE } from './sandbox-usage.ts';
 import { UsageError } from './usage-error.ts';
 
 const USAGE = `Usage: gopherguard <command>
@@ -29,10 +28,12 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   switch (command) {
+    // The sandbox and the demo use client-node; imported on demand so that the operator
+    // (run) never loads it (ADR 7).
     case 'sandbox':
-      return runSandboxCommand(rest);
+      return (await import('./sandbox-command.ts')).runSandboxCommand(rest);
     case 'demo':
-      return runDemo(rest);
+      return (await import('./demo-command.ts')).runDemo(rest);
     case 'run':
       return runRunCommand(rest);
     case 'analyze':

@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import { Operator } from '../operator/operator.ts';
-import { loadKubeConfig } from './kubeconfig.ts';
+import { connect } from './kubeconfig.ts';
 import { createLog, type LogFormat, type LogLevel } from './logger.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -62,13 +62,13 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
     return value * 1000;
   };
   const log = createLog(format as LogFormat, level as LogLevel);
-  const kubeConfig = loadKubeConfig(values.kubeconfig ?? env.KUBECONFIG);
+  const client = connect(values.kubeconfig ?? env.KUBECONFIG);
 
   let exitCode = 0;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => { finish = resolve; });
   const operator = new Operator({
-    kubeConfig,
+    client,
     namespace: values.namespace,
     leaderElection: {
       enabled: leaderElect === 'true',

@@ -1,4 +1,5 @@
-import { ApiException, type V1Lease } from '@kubernetes/client-node';
+import type { V1Lease } from '@kubernetes/client-node';
+import { KubeApiError } from '../k8s/kube-client.ts';
 import type { Clock } from './clock.ts';
 import type { LeaseApi } from './lease-lock.ts';
 
@@ -8,7 +9,7 @@ const MICRO_TIME = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/;
  * One Lease endpoint in memory for unit tests, answering as the API server does: 404,
  * 409 on a create that exists or a replace with a stale resourceVersion, 422 for a
  * MicroTime without 6 fractional digits, and times as strings on the way back (as
- * client-node 2.0.1 returns them). `mode` makes it fail or hang.
+ * JSON carries them). `mode` makes it fail or hang.
  */
 export class FakeLeaseApi implements LeaseApi {
   lease: V1Lease | undefined;
@@ -24,20 +25,20 @@ export class FakeLeaseApi implements LeaseApi {
 
   async readNamespacedLease(_param: { name: string; namespace: string }): Promise<V1Lease> {
     await this.gate();
-    if (!this.lease) throw new ApiException(404, 'NotFound', {}, {});
+    if (!this.lease) throw new KubeApiError(404, 'NotFound', 'NotFound');
     return structuredClone(this.lease);
   }
 
   async createNamespacedLease({ body }: { namespace: string; body: V1Lease }): Promise<V1Lease> {
     await this.gate();
-    if (this.lease) throw new ApiException(409, 'AlreadyExists', {}, {});
+    if (this.lease) throw new KubeApiError(409, 'AlreadyExists', 'AlreadyExists');
     return this.store(body);
   }
 
   async replaceNamespacedLease({ body }: { name: string; namespace: string; body: V1Lease }): Promise<V1Lease> {
     await this.gate();
-    if (!this.lease) throw new ApiException(404, 'NotFound', {}, {});
-    if (body.metadata?.resourceVersion !== this.lease.metadata?.resourceVersion) throw new ApiException(409, 'Conflict', {}, {});
+    if (!this.lease) throw new KubeApiError(404, 'NotFound', 'NotFound');
+    if (body.metadata?.resourceVersion !== this.lease.metadata?.resourceVersion) throw new KubeApiError(409, 'Conflict', 'Conflict');
     return this.store(body);
   }
 
@@ -50,7 +51,7 @@ export class FakeLeaseApi implements LeaseApi {
     const wire = JSON.parse(JSON.stringify(body)) as V1Lease;
     for (const field of ['acquireTime', 'renewTime'] as const) {
       const value = wire.spec?.[field] as unknown;
-      if (value !== undefined && !MICRO_TIME.test(String(value))) throw new ApiException(422, `Invalid: spec.${field} ${String(value)}`, {}, {});
+      if (value !== undefined && !MICRO_TIME.test(String(value))) throw new KubeApiError(422, 'Invalid', `Invalid: spec.${field} ${String(value)}`);
     }
     wire.metadata = { ...wire.metadata, resourceVersion: String(++this.version) };
     this.lease = wire;

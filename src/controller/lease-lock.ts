@@ -1,7 +1,22 @@
-import { V1MicroTime, type CoordinationV1Api, type V1Lease } from '@kubernetes/client-node';
+import type { V1Lease } from '@kubernetes/client-node';
+import type { KubeClient } from '../k8s/kube-client.ts';
 
-/** The three calls leader election makes; a CoordinationV1Api, or a fake in unit tests. */
-export type LeaseApi = Pick<CoordinationV1Api, 'readNamespacedLease' | 'createNamespacedLease' | 'replaceNamespacedLease'>;
+/** The three calls leader election makes: the API server's (leaseApi), or a fake in unit tests. */
+export interface LeaseApi {
+  readNamespacedLease(param: { name: string; namespace: string }): Promise<V1Lease>;
+  createNamespacedLease(param: { namespace: string; body: V1Lease }): Promise<V1Lease>;
+  replaceNamespacedLease(param: { name: string; namespace: string; body: V1Lease }): Promise<V1Lease>;
+}
+
+/** The coordination.k8s.io Lease endpoints of a cluster. */
+export function leaseApi(client: KubeClient): LeaseApi {
+  const leases = (namespace: string) => `/apis/coordination.k8s.io/v1/namespaces/${namespace}/leases`;
+  return {
+    readNamespacedLease: ({ name, namespace }) => client.get<V1Lease>(`${leases(namespace)}/${name}`),
+    createNamespacedLease: ({ namespace, body }) => client.create<V1Lease>(leases(namespace), body),
+    replaceNamespacedLease: ({ name, namespace, body }) => client.replace<V1Lease>(`${leases(namespace)}/${name}`, body),
+  };
+}
 
 /** client-go's LeaderElectionRecord, as stored in a Lease's spec. */
 export interface LeaderElectionRecord {
@@ -107,7 +122,7 @@ export class LeaseLock {
   }
 
   private wrap(action: string, error: unknown): LeaseLockError {
-    // ApiException from client-node carries the HTTP status as `code`.
+    // KubeApiError carries the HTTP status as `code` (as client-node's ApiException does).
     const status = typeof (error as { code?: unknown } | undefined)?.code === 'number' ? (error as { code: number }).code : undefined;
     const reason: LeaseLockErrorReason = status === 404 ? 'not-found' : status === 409 ? (action === 'create' ? 'already-exists' : 'conflict') : 'api';
     const detail = status === undefined ? (error instanceof Error ? error.message : String(error)) : `HTTP ${status}`;
@@ -119,10 +134,8 @@ function toSpec(record: LeaderElectionRecord): NonNullable<V1Lease['spec']> {
   return {
     holderIdentity: record.holderIdentity,
     leaseDurationSeconds: record.leaseDurationSeconds,
-    // The API accepts MicroTime only with exactly 6 fractional digits; V1MicroTime's
-    // toISOString pads the milliseconds of a Date to that.
-    acquireTime: record.acquireTime ? new V1MicroTime(record.acquireTime.getTime()) : undefined,
-    renewTime: record.renewTime ? new V1MicroTime(record.renewTime.getTime()) : undefined,
+    acquireTime: record.acquireTime ? microTime(record.acquireTime) as unknown as Date : undefined,
+    renewTime: record.renewTime ? microTime(record.renewTime) as unknown as Date : undefined,
     leaseTransitions: record.leaseTransitions,
   };
 }
@@ -138,8 +151,12 @@ function toRecord(lease: V1Lease): LeaderElectionRecord {
   };
 }
 
-// client-node 2.0.1 declares MicroTime fields as V1MicroTime but its deserializer has no
-// entry for that type, so a Lease read from the API carries the raw string.
+/** The API accepts a MicroTime only with exactly 6 fractional digits. */
+export function microTime(date: Date): string {
+  return date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+}
+
+// Leases arrive as JSON, so times are strings (client-node's types say Date).
 function toDate(value: unknown): Date | undefined {
   if (value === undefined || value === null || value === '') return undefined;
   const date = value instanceof Date ? value : new Date(String(value));

@@ -120,6 +120,21 @@ test('a sync that failed while OutOfSync is GitOpsSyncFailed with the operation 
   assert.deepEqual(applicationSignals(errored, now).map((s) => s.reason), ['SyncError']);
 });
 
+test('an Application whose manifests cannot be generated (ComparisonError, InvalidSpecError) is GitOpsSyncFailed', () => {
+  // As argocd-application-controller leaves it when the repo server cannot render the path:
+  // no operation was attempted, health Unknown, sync Unknown, and a condition.
+  const comparison = 'Failed to load target state: failed to generate manifest for source 1 of 1: rpc error: code = Unknown desc = apps/web: app path does not exist';
+  const broken = application({ health: { status: 'Healthy' }, sync: { status: 'Unknown', revision: TARGET }, conditions: [{ type: 'ComparisonError', message: comparison }], history });
+  assert.deepEqual(applicationSignals(broken, now).map((s) => [s.class, s.reason, s.message, s.revision, s.appliedRevision]), [
+    ['GitOpsSyncFailed', 'ComparisonError', comparison, TARGET, SYNCED],
+  ]);
+  const invalid = application({ sync: { status: 'Unknown' }, conditions: [{ type: 'InvalidSpecError', message: 'application destination server \'https://gone\' and namespace \'web\' do not match any of the allowed destinations in project \'default\'' }] });
+  assert.deepEqual(applicationSignals(invalid, now).map((s) => s.reason), ['InvalidSpecError']);
+  // A warning condition is no failure.
+  const warned = application({ health: { status: 'Healthy' }, sync: { status: 'Synced', revision: SYNCED }, conditions: [{ type: 'SharedResourceWarning', message: 'ConfigMap/x is part of another app' }] });
+  assert.deepEqual(applicationSignals(warned, now), []);
+});
+
 test('a sync still running, a failed sync since fixed, and a healthy Application are no failure', () => {
   const running = application({ health: { status: 'Progressing' }, sync: { status: 'OutOfSync', revision: TARGET }, operationState: operation('Running', 'waiting for healthy state of apps/Deployment/web', TARGET) });
   const fixed = application({ health: { status: 'Healthy' }, sync: { status: 'Synced', revision: TARGET }, operationState: operation('Failed', 'an older sync failed', SYNCED) });

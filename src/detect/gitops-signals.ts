@@ -51,6 +51,9 @@ export interface ArgoApplication extends KubernetesObject {
 // (its own failure, if any, shows on it) or health checks cut short by a newer reconcile.
 const FLUX_WAITING_REASONS = new Set(['DependencyNotReady', 'HealthCheckCanceled']);
 const ARGO_FAILED_PHASES = new Set(['Failed', 'Error']);
+// Application conditions that mean Git's manifests cannot be rendered, compared or synced
+// at all: no sync is even attempted, so operationState says nothing.
+const ARGO_ERROR_CONDITIONS = ['ComparisonError', 'InvalidSpecError', 'SyncError'];
 
 /**
  * A Flux Kustomization's failure: Ready=False as kustomize-controller sets it when a build,
@@ -74,9 +77,10 @@ export function kustomizationSignals(object: FluxKustomization, now = new Date()
 }
 
 /**
- * An Argo CD Application's failures: health Degraded (what it deployed is broken), and a
- * sync that ended Failed or Error while the Application is still OutOfSync (Git's version
- * could not be applied). A sync still Running is retrying and says nothing yet.
+ * An Argo CD Application's failures: health Degraded (what it deployed is broken), a sync
+ * that ended Failed or Error while the Application is still OutOfSync (Git's version could
+ * not be applied), or an error condition (manifests that cannot be generated or compared).
+ * A sync still Running is retrying and says nothing yet.
  */
 export function applicationSignals(object: ArgoApplication, now = new Date()): GitOpsSignal[] {
   const status = object.status ?? {};
@@ -98,6 +102,11 @@ export function applicationSignals(object: ArgoApplication, now = new Date()): G
       revision: attempted,
       appliedRevision,
     });
+  } else {
+    const error = status.conditions?.find((c) => ARGO_ERROR_CONDITIONS.includes(c.type));
+    if (error) {
+      signals.push({ ...base('Application', object, now), class: 'GitOpsSyncFailed', reason: error.type, message: error.message, revision, appliedRevision });
+    }
   }
   return signals;
 }

@@ -1,7 +1,8 @@
-import type { CoreV1Api, CoreV1Event, V1PodTemplateSpec } from '@kubernetes/client-node';
+import type { CoreV1Event, V1PodTemplateSpec } from '@kubernetes/client-node';
 import { stringify } from 'yaml';
 import type { Evidence } from '../api/healing-incident.ts';
 import type { Signal } from '../detect/signal.ts';
+import type { KubeClient } from '../k8s/kube-client.ts';
 
 export const LOG_LIMIT_LINES = 200;
 export const LOG_LIMIT_BYTES = 64 * 1024;
@@ -58,10 +59,10 @@ export function podTemplateYaml(template: V1PodTemplateSpec, max = 8192): string
  * before it died) and the current one's, each bounded by lines and bytes as the API
  * server cuts them, then kept to the last 8 KiB for the incident.
  */
-export async function collectLogs(core: CoreV1Api, namespace: string, pod: string, container: string): Promise<string | undefined> {
+export async function collectLogs(client: KubeClient, namespace: string, pod: string, container: string): Promise<string | undefined> {
   const read = async (previous: boolean) => {
     try {
-      return await core.readNamespacedPodLog({ name: pod, namespace, container, previous, tailLines: LOG_LIMIT_LINES, limitBytes: LOG_LIMIT_BYTES });
+      return await client.text(`/api/v1/namespaces/${namespace}/pods/${pod}/log`, { query: { container, previous, tailLines: LOG_LIMIT_LINES, limitBytes: LOG_LIMIT_BYTES } });
     } catch {
       return ''; // no previous instance, or the container never ran
     }

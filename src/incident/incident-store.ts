@@ -1,7 +1,7 @@
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { API_VERSION, GROUP, VERSION } from '../api/common.ts';
 import type { Evidence, HealingIncident, HealingIncidentStatus, IncidentPhase } from '../api/healing-incident.ts';
 import { fingerprint, incidentName, type Signal } from '../detect/signal.ts';
+import type { KubeClient } from '../k8s/kube-client.ts';
 
 const PLURAL = 'healingincidents';
 
@@ -18,15 +18,15 @@ export interface UpsertResult {
  * repeated reconcile find the same object instead of making another.
  */
 export class IncidentStore {
-  private readonly api: CustomObjectsApi;
+  private readonly client: KubeClient;
 
-  constructor(kubeConfig: KubeConfig) {
-    this.api = kubeConfig.makeApiClient(CustomObjectsApi);
+  constructor(client: KubeClient) {
+    this.client = client;
   }
 
   async get(namespace: string, name: string): Promise<HealingIncident | undefined> {
     try {
-      return (await this.api.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as HealingIncident;
+      return await this.client.get<HealingIncident>(path(namespace, name));
     } catch (error) {
       if (codeOf(error) === 404) return undefined;
       throw error;
@@ -47,19 +47,16 @@ export class IncidentStore {
     const observation = observationKey(signal);
     let created = false;
     try {
-      await this.api.createNamespacedCustomObject({
-        group: GROUP, version: VERSION, namespace, plural: PLURAL,
-        body: {
-          apiVersion: API_VERSION,
-          kind: 'HealingIncident',
-          metadata: { name, labels: { 'gopherguard.dev/watch': watch.name, 'gopherguard.dev/class': signal.class.toLowerCase() }, annotations: { 'gopherguard.dev/last-observation': observation } },
-          spec: {
-            watch: watch.name,
-            fingerprint: fingerprint(signal),
-            workload: signal.workload,
-            ...(signal.container ? { container: signal.container } : {}),
-            signalClass: signal.class,
-          },
+      await this.client.create(path(namespace), {
+        apiVersion: API_VERSION,
+        kind: 'HealingIncident',
+        metadata: { name, labels: { 'gopherguard.dev/watch': watch.name, 'gopherguard.dev/class': signal.class.toLowerCase() }, annotations: { 'gopherguard.dev/last-observation': observation } },
+        spec: {
+          watch: watch.name,
+          fingerprint: fingerprint(signal),
+          workload: signal.workload,
+          ...(signal.container ? { container: signal.container } : {}),
+          signalClass: signal.class,
         },
       });
       created = true;
@@ -106,7 +103,7 @@ export class IncidentStore {
       const status = change(incident);
       if (!status) return;
       try {
-        await this.api.replaceNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name, body: { ...incident, status } });
+        await this.client.replace(`${path(namespace, name)}/status`, { ...incident, status });
         return;
       } catch (error) {
         if (codeOf(error) !== 409 || attempt >= 5) throw error;
@@ -115,15 +112,17 @@ export class IncidentStore {
   }
 
   private async setObservation(namespace: string, name: string, observation: string): Promise<void> {
-    await this.api.patchNamespacedCustomObject(
-      { group: GROUP, version: VERSION, namespace, plural: PLURAL, name, body: [{ op: 'add', path: '/metadata/annotations/gopherguard.dev~1last-observation', value: observation }] },
-    );
+    await this.client.mergePatch(path(namespace, name), { metadata: { annotations: { 'gopherguard.dev/last-observation': observation } } });
   }
 }
 
 /** What makes two sightings of one failure different occurrences: a new restart, a new pod. */
 function observationKey(signal: Signal): string {
   return [signal.object.name, signal.restartCount ?? '', signal.reason ?? ''].join('/');
+}
+
+function path(namespace: string, name?: string): string {
+  return `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/${PLURAL}${name ? `/${name}` : ''}`;
 }
 
 function codeOf(error: unknown): number | undefined {

@@ -1,15 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { Watch, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { KubeClient, ListResult } from './kube-client.ts';
 import { trimObject } from './trim.ts';
 
-export type ListPage<T extends KubernetesObject> = (options: { limit: number; _continue?: string }) => Promise<KubernetesListObject<T>>;
-
 export interface InformerOptions<T extends KubernetesObject> {
-  kubeConfig: KubeConfig;
-  /** Collection path to watch, e.g. /api/v1/pods or /apis/apps/v1/namespaces/shop/deployments. */
+  client: KubeClient;
+  /** Collection path to list and watch, e.g. /api/v1/pods or /apis/apps/v1/namespaces/shop/deployments. */
   path: string;
-  /** One page of the list (client-node's generated list call, bound to the same path and selectors). */
-  list: ListPage<T>;
   labelSelector?: string;
   fieldSelector?: string;
   /** Applied to every object before it is cached (default: trimObject). */
@@ -42,8 +39,8 @@ interface WatchFailure {
 }
 
 /**
- * A reflector and cache in the manner of client-go, on client-node's Watch. Unlike
- * client-node's ListWatch it never stops for good: every error restarts it with jittered
+ * A reflector and cache in the manner of client-go. Unlike client-node's ListWatch it
+ * never stops for good: every error restarts it with jittered
  * backoff; 410 Gone relists; it asks for bookmarks so quiet watches resume cheaply; a
  * silent watch is restarted; a periodic relist catches anything missed. Handlers only
  * ever see trimmed objects, and a throwing handler cannot break the informer.
@@ -106,12 +103,15 @@ export class Informer<T extends KubernetesObject> {
     let next: string | undefined;
     let resourceVersion: string | undefined;
     do {
-      const page = await this.options.list({ limit: this.options.pageSize ?? 500, _continue: next });
+      const { labelSelector, fieldSelector } = this.options;
+      const page = await this.options.client.get<ListResult<T>>(this.options.path, {
+        query: { limit: this.options.pageSize ?? 500, continue: next, labelSelector, fieldSelector },
+      });
       for (const item of page.items) {
         const object = this.prepare(item);
         fresh.set(keyOf(object.metadata?.namespace, object.metadata?.name ?? ''), object);
       }
-      next = page.metadata?._continue || undefined;
+      next = page.metadata?.continue || undefined;
       resourceVersion = page.metadata?.resourceVersion;
     } while (next);
     this.stats.lists += 1;
@@ -145,26 +145,24 @@ export class Informer<T extends KubernetesObject> {
       timeoutSeconds: 300 + Math.floor(Math.random() * 300),
     };
     let failure: WatchFailure | undefined;
-    new Watch(this.options.kubeConfig)
-      .watch(this.options.path, query, (phase, object, raw) => {
+    const abort = new AbortController();
+    this.abort = abort;
+    this.options.client
+      .watch<T>(this.options.path, query, ({ type, object }) => {
         if (generation !== this.generation) return;
         this.stats.lastEventAt = Date.now();
         this.armSilenceTimer(generation);
-        if (phase === 'ERROR') {
-          failure = (object ?? raw?.object) as WatchFailure;
+        if (type === 'ERROR') {
+          failure = object as WatchFailure;
           return;
         }
         this.backoffMs = this.options.backoff?.initialMs ?? 800;
-        this.apply(phase, object as T);
-      }, (error: unknown) => {
-        if (generation !== this.generation || !this.running) return;
-        void this.afterWatch((error as WatchFailure | null) ?? failure, generation);
-      })
-      .then((controller) => {
-        if (generation === this.generation) this.abort = controller;
-        else controller.abort();
-      })
-      .catch((error: unknown) => void this.afterWatch(error as WatchFailure, generation));
+        this.apply(type, object);
+      }, abort.signal)
+      .then(
+        () => void this.afterWatch(failure, generation),
+        (error: unknown) => void this.afterWatch(error as WatchFailure, generation),
+      );
   }
 
   private apply(phase: string, raw: T): void {

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
-import { CoordinationV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { LeaderElector } from '../controller/index.ts';
+import { leaseApi } from '../controller/lease-lock.ts';
+import type { KubeClient } from '../k8s/kube-client.ts';
 import { ClusterCache } from '../reconcile/cluster-cache.ts';
 import { GitOpsController } from '../reconcile/gitops-controller.ts';
 import { WatchController } from '../reconcile/watch-controller.ts';
@@ -11,7 +12,7 @@ import { startHealthServer } from './health-server.ts';
 export type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 
 export interface OperatorOptions {
-  kubeConfig: KubeConfig;
+  client: KubeClient;
   /** Guard one namespace only; all namespaces when absent. */
   namespace?: string;
   leaderElection: { enabled: boolean; namespace: string; name: string; identity?: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
@@ -43,7 +44,7 @@ export class Operator {
   constructor(options: OperatorOptions) {
     this.options = options;
     const log = (message: string, fields?: Record<string, unknown>) => options.log('warn', message, fields);
-    this.cache = new ClusterCache({ kubeConfig: options.kubeConfig, namespace: options.namespace, log });
+    this.cache = new ClusterCache({ client: options.client, namespace: options.namespace, log });
     this.metrics = new OperatorMetrics(this.cache);
   }
 
@@ -81,7 +82,7 @@ export class Operator {
       return;
     }
     this.elector = new LeaderElector({
-      api: this.options.kubeConfig.makeApiClient(CoordinationV1Api),
+      api: leaseApi(this.options.client),
       namespace: election.namespace,
       name: election.name,
       identity: election.identity,
@@ -106,14 +107,14 @@ export class Operator {
   }
 
   private startControllers(): void {
-    const { kubeConfig, log } = this.options;
+    const { client, log } = this.options;
     const warn = (message: string, fields?: Record<string, unknown>) => log('warn', message, fields);
     this.workloads = new WorkloadController({
-      kubeConfig, cache: this.cache, hooks: this.metrics.hooksFor('workloads'), log: (message, fields) => log(message === 'incident detected' ? 'info' : 'warn', message, fields),
+      client, cache: this.cache, hooks: this.metrics.hooksFor('workloads'), log: (message, fields) => log(message === 'incident detected' ? 'info' : 'warn', message, fields),
     });
-    this.watches = new WatchController({ kubeConfig, cache: this.cache, log: warn, hooks: this.metrics.hooksFor('watches') });
+    this.watches = new WatchController({ client, cache: this.cache, log: warn, hooks: this.metrics.hooksFor('watches') });
     this.gitops = new GitOpsController({
-      kubeConfig, cache: this.cache, hooks: this.metrics.hooksFor('gitops'), namespace: this.options.namespace,
+      client, cache: this.cache, hooks: this.metrics.hooksFor('gitops'), namespace: this.options.namespace,
       log: (message, fields) => log(/^incident|can be watched now$/.test(message) ? 'info' : 'warn', message, fields),
     });
     this.metrics.trackQueue('workloads', this.workloads.queue);

@@ -1,15 +1,15 @@
-import {
-  AppsV1Api, CoreV1Api, CustomObjectsApi, type CoreV1Event, type KubeConfig, type KubernetesListObject, type KubernetesObject,
-  type V1DaemonSet, type V1Deployment, type V1Pod, type V1ReplicaSet, type V1StatefulSet,
+import type {
+  CoreV1Event, KubernetesObject, V1DaemonSet, V1Deployment, V1Pod, V1ReplicaSet, V1StatefulSet,
 } from '@kubernetes/client-node';
 import { GROUP, VERSION } from '../api/common.ts';
 import type { AegisWatch } from '../api/aegis-watch.ts';
 import type { HealingIncident } from '../api/healing-incident.ts';
 import { Informer } from '../k8s/informer.ts';
+import type { KubeClient } from '../k8s/kube-client.ts';
 import { slimPod } from '../k8s/trim.ts';
 
 export interface ClusterCacheOptions {
-  kubeConfig: KubeConfig;
+  client: KubeClient;
   /** Watch only this namespace; all namespaces when absent. */
   namespace?: string;
   /** Also cache AegisWatches and HealingIncidents (the operator does; a one-shot analyze needs no CRDs). */
@@ -29,28 +29,18 @@ export class ClusterCache {
   readonly incidents: Informer<HealingIncident & KubernetesObject>;
 
   constructor(options: ClusterCacheOptions) {
-    const { kubeConfig, namespace: ns, log } = options;
+    const { client, namespace: ns, log } = options;
     this.withWatches = options.withWatches ?? true;
-    const core = kubeConfig.makeApiClient(CoreV1Api);
-    const apps = kubeConfig.makeApiClient(AppsV1Api);
-    const custom = kubeConfig.makeApiClient(CustomObjectsApi);
-    const scope = (group: string, plural: string) => `${group}${ns ? `/namespaces/${ns}` : ''}/${plural}`;
-    const make = <T extends KubernetesObject>(name: string, path: string, list: (page: { limit: number; _continue?: string }) => Promise<KubernetesListObject<T>>, transform?: (o: T) => T) =>
-      new Informer<T>({ kubeConfig, name, path, list, log, transform });
-    this.pods = make('pods', scope('/api/v1', 'pods'), (p) => (ns ? core.listNamespacedPod({ namespace: ns, ...p }) : core.listPodForAllNamespaces(p)), slimPod);
-    this.replicaSets = make('replicasets', scope('/apis/apps/v1', 'replicasets'), (p) => (ns ? apps.listNamespacedReplicaSet({ namespace: ns, ...p }) : apps.listReplicaSetForAllNamespaces(p)));
-    this.deployments = make('deployments', scope('/apis/apps/v1', 'deployments'), (p) => (ns ? apps.listNamespacedDeployment({ namespace: ns, ...p }) : apps.listDeploymentForAllNamespaces(p)));
-    this.statefulSets = make('statefulsets', scope('/apis/apps/v1', 'statefulsets'), (p) => (ns ? apps.listNamespacedStatefulSet({ namespace: ns, ...p }) : apps.listStatefulSetForAllNamespaces(p)));
-    this.daemonSets = make('daemonsets', scope('/apis/apps/v1', 'daemonsets'), (p) => (ns ? apps.listNamespacedDaemonSet({ namespace: ns, ...p }) : apps.listDaemonSetForAllNamespaces(p)));
-    this.events = make('events', scope('/api/v1', 'events'), (p) => (ns ? core.listNamespacedEvent({ namespace: ns, ...p }) : core.listEventForAllNamespaces(p)));
-    this.watches = make('aegiswatches', scope(`/apis/${GROUP}/${VERSION}`, 'aegiswatches'), async (p) =>
-      (ns
-        ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: 'aegiswatches', ...p })
-        : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: 'aegiswatches', ...p })) as Promise<KubernetesListObject<AegisWatch & KubernetesObject>>);
-    this.incidents = make('healingincidents', scope(`/apis/${GROUP}/${VERSION}`, 'healingincidents'), async (p) =>
-      (ns
-        ? custom.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: 'healingincidents', ...p })
-        : custom.listClusterCustomObject({ group: GROUP, version: VERSION, plural: 'healingincidents', ...p })) as Promise<KubernetesListObject<HealingIncident & KubernetesObject>>);
+    const make = <T extends KubernetesObject>(name: string, prefix: string, transform?: (o: T) => T) =>
+      new Informer<T>({ client, name, path: `${prefix}${ns ? `/namespaces/${ns}` : ''}/${name}`, log, transform });
+    this.pods = make('pods', '/api/v1', slimPod);
+    this.replicaSets = make('replicasets', '/apis/apps/v1');
+    this.deployments = make('deployments', '/apis/apps/v1');
+    this.statefulSets = make('statefulsets', '/apis/apps/v1');
+    this.daemonSets = make('daemonsets', '/apis/apps/v1');
+    this.events = make('events', '/api/v1');
+    this.watches = make('aegiswatches', `/apis/${GROUP}/${VERSION}`);
+    this.incidents = make('healingincidents', `/apis/${GROUP}/${VERSION}`);
   }
 
   private readonly withWatches: boolean;

@@ -1,4 +1,3 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { AegisWatch } from '../api/aegis-watch.ts';
 import { parseAegisWatch } from '../api/crd.ts';
 import { WorkQueue, runWorkers, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
@@ -6,6 +5,7 @@ import { gitOpsSignals, type GitOpsSignal } from '../detect/gitops-signals.ts';
 import { incidentName } from '../detect/signal.ts';
 import { gitOpsEvidence } from '../evidence/gitops-evidence.ts';
 import { IncidentStore } from '../incident/incident-store.ts';
+import type { KubeClient } from '../k8s/kube-client.ts';
 import { resolveQuietIncidents } from '../incident/resolve-quiet.ts';
 import type { ClusterCache } from './cluster-cache.ts';
 import { detectorSettings } from './detector-settings.ts';
@@ -16,7 +16,7 @@ import type { GuardingWatch } from './watch-targets.ts';
 export interface GitOpsControllerOptions {
   /** Metrics hooks for the workers (see OperatorMetrics). */
   hooks?: WorkerHooks;
-  kubeConfig: KubeConfig;
+  client: KubeClient;
   /** The operator's caches; the watches informer says which GitOps objects to look at. */
   cache: ClusterCache;
   /** The operator's namespace when it guards one; all namespaces when absent. */
@@ -50,9 +50,9 @@ export class GitOpsController {
 
   constructor(options: GitOpsControllerOptions) {
     this.options = options;
-    this.store = new IncidentStore(options.kubeConfig);
+    this.store = new IncidentStore(options.client);
     this.sources = new GitOpsInformers({
-      kubeConfig: options.kubeConfig,
+      client: options.client,
       onChange: (ref) => this.queue.add(gitOpsKey(ref)),
       discoveryIntervalMs: options.discoveryIntervalMs,
       log: options.log,

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
-import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { KubeClient } from '../k8s/kube-client.ts';
 import { ALL_NAMESPACES, GitOpsInformers, type SourceInformer } from './gitops-informers.ts';
 import type { GitOpsRef } from './gitops-refs.ts';
 
@@ -32,7 +33,7 @@ test('a missing API is said once, looked for again, and used once it appears', a
   const opened: string[] = [];
   const failures = [404, 404];
   const informers = new GitOpsInformers({
-    kubeConfig: new KubeConfig(),
+    client: new KubeClient({ server: 'https://127.0.0.1:1', origin: 'unused' }),
     discoveryIntervalMs: 20,
     onChange: (ref) => changes.push(ref),
     log: (message) => logs.push(message),
@@ -55,7 +56,7 @@ test('a missing API is said once, looked for again, and used once it appears', a
 test('cover opens new scopes, keeps the ones it has and closes the rest', async () => {
   const opened: string[] = [];
   const informers = new GitOpsInformers({
-    kubeConfig: new KubeConfig(),
+    client: new KubeClient({ server: 'https://127.0.0.1:1', origin: 'unused' }),
     onChange: () => undefined,
     makeInformer: (kind, scope) => fakeInformer([], [], opened, `${kind} ${scope}`),
   });
@@ -70,7 +71,7 @@ test('a forbidden list is retried too, and a scope closed meanwhile stays closed
   const logs: string[] = [];
   const opened: string[] = [];
   const informers = new GitOpsInformers({
-    kubeConfig: new KubeConfig(),
+    client: new KubeClient({ server: 'https://127.0.0.1:1', origin: 'unused' }),
     discoveryIntervalMs: 20,
     onChange: () => undefined,
     log: (message) => logs.push(message),

@@ -1,6 +1,7 @@
-import { CustomObjectsApi, type KubeConfig, type KubernetesListObject, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { GitOpsKind } from '../detect/gitops-signals.ts';
 import { Informer } from '../k8s/informer.ts';
+import type { KubeClient } from '../k8s/kube-client.ts';
 import type { GitOpsRef } from './gitops-refs.ts';
 
 export const GITOPS_APIS = {
@@ -20,7 +21,7 @@ export interface SourceInformer {
 }
 
 export interface GitOpsInformersOptions {
-  kubeConfig: KubeConfig;
+  client: KubeClient;
   /** Every add, update and delete of a cached Kustomization or Application. */
   onChange: (ref: GitOpsRef) => void;
   /** How often an API that is not installed (or not allowed) is looked for again. */
@@ -155,15 +156,11 @@ export class GitOpsInformers {
 
 function defaultInformer(options: GitOpsInformersOptions, kind: GitOpsKind, scope: string): SourceInformer {
   const { group, version, plural } = GITOPS_APIS[kind];
-  const custom = options.kubeConfig.makeApiClient(CustomObjectsApi);
   const all = scope === ALL_NAMESPACES;
   return new Informer<KubernetesObject>({
-    kubeConfig: options.kubeConfig,
+    client: options.client,
     name: all ? plural : `${plural} in ${scope}`,
     path: `/apis/${group}/${version}${all ? '' : `/namespaces/${scope}`}/${plural}`,
-    list: async (page) => (all
-      ? custom.listClusterCustomObject({ group, version, plural, ...page })
-      : custom.listNamespacedCustomObject({ group, version, namespace: scope, plural, ...page })) as Promise<KubernetesListObject<KubernetesObject>>,
     log: options.log,
   });
 }

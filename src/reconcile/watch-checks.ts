@@ -1,5 +1,6 @@
-import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import type { V1Secret } from '@kubernetes/client-node';
 import type { AegisWatchSpec } from '../api/aegis-watch.ts';
+import type { KubeClient } from '../k8s/kube-client.ts';
 
 /** One reason a watch cannot work, as a condition reason and a sentence a person can act on. */
 export interface WatchProblem {
@@ -12,22 +13,20 @@ export interface WatchProblem {
  * GitOps object named as the source exists, and that every Secret the watch refers to
  * exists with the key. Reads only Secret metadata and data keys, never prints values.
  */
-export async function checkWatch(kubeConfig: KubeConfig, namespace: string, spec: AegisWatchSpec): Promise<WatchProblem[]> {
+export async function checkWatch(client: KubeClient, namespace: string, spec: AegisWatchSpec): Promise<WatchProblem[]> {
   const problems: WatchProblem[] = [];
   const selector = spec.targets.selector;
   if (selector && !spec.targets.workloads?.length && !Object.keys(selector.matchLabels ?? {}).length && !selector.matchExpressions?.length) {
     problems.push({ reason: 'EmptySelector', message: 'spec.targets.selector is empty, so it selects no workload: add matchLabels or matchExpressions, or name the workloads' });
   }
-  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
   if (spec.source.argoCD) {
     const ns = spec.source.argoCD.namespace ?? 'argocd';
-    problems.push(...await mustExist(custom, 'argoproj.io', 'v1alpha1', 'applications', ns, spec.source.argoCD.application, 'Argo CD Application', 'Argo CD'));
+    problems.push(...await mustExist(client, 'argoproj.io', 'v1alpha1', 'applications', ns, spec.source.argoCD.application, 'Argo CD Application', 'Argo CD'));
   }
   if (spec.source.flux) {
     const ns = spec.source.flux.namespace ?? namespace;
-    problems.push(...await mustExist(custom, 'kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', ns, spec.source.flux.kustomization, 'Flux Kustomization', 'Flux'));
+    problems.push(...await mustExist(client, 'kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', ns, spec.source.flux.kustomization, 'Flux Kustomization', 'Flux'));
   }
-  const core = kubeConfig.makeApiClient(CoreV1Api);
   const refs = [
     spec.source.git?.secretRef && { what: 'spec.source.git.secretRef', ...spec.source.git.secretRef },
     spec.diagnoser.llm?.secretRef && { what: 'spec.diagnoser.llm.secretRef', ...spec.diagnoser.llm.secretRef },
@@ -35,7 +34,7 @@ export async function checkWatch(kubeConfig: KubeConfig, namespace: string, spec
   ].filter((r): r is { what: string; name: string; key: string } => Boolean(r));
   for (const ref of refs) {
     try {
-      const secret = await core.readNamespacedSecret({ name: ref.name, namespace });
+      const secret = await client.get<V1Secret>(`/api/v1/namespaces/${namespace}/secrets/${ref.name}`);
       if (!Object.hasOwn(secret.data ?? {}, ref.key)) {
         problems.push({ reason: 'SecretNotFound', message: `${ref.what}: Secret ${namespace}/${ref.name} has no key "${ref.key}"` });
       }
@@ -47,13 +46,13 @@ export async function checkWatch(kubeConfig: KubeConfig, namespace: string, spec
   return problems;
 }
 
-async function mustExist(api: CustomObjectsApi, group: string, version: string, plural: string, namespace: string, name: string, what: string, product: string): Promise<WatchProblem[]> {
+async function mustExist(client: KubeClient, group: string, version: string, plural: string, namespace: string, name: string, what: string, product: string): Promise<WatchProblem[]> {
   try {
-    await api.getNamespacedCustomObject({ group, version, plural, namespace, name });
+    await client.get(`/apis/${group}/${version}/namespaces/${namespace}/${plural}/${name}`);
     return [];
   } catch (error) {
     if ((error as { code?: number }).code !== 404) throw error;
-    const body = String((error as { body?: unknown }).body ?? '');
+    const body = String((error as Error).message);
     // 404 for a missing object names it; for a missing API (CRD not installed) it does not.
     const apiMissing = !body.includes(`"${name}"`);
     return [{

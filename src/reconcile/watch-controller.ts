@@ -1,9 +1,9 @@
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { AegisWatch, AegisWatchStatus } from '../api/aegis-watch.ts';
 import { GROUP, VERSION, type Condition } from '../api/common.ts';
 import { parseAegisWatch } from '../api/crd.ts';
 import { WorkQueue, runWorkers, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
 import { EventRecorder } from '../k8s/event-recorder.ts';
+import type { KubeClient } from '../k8s/kube-client.ts';
 import type { ClusterCache } from './cluster-cache.ts';
 import { checkWatch, type WatchProblem } from './watch-checks.ts';
 import { guards } from './watch-targets.ts';
@@ -13,7 +13,7 @@ const CLOSED_PHASES = new Set(['Healed', 'Resolved', 'Suppressed', 'Failed']);
 export interface WatchControllerOptions {
   /** Metrics hooks for the workers (see OperatorMetrics). */
   hooks?: WorkerHooks;
-  kubeConfig: KubeConfig;
+  client: KubeClient;
   cache: ClusterCache;
   /** How often a watch's counts and references are looked at again. */
   resyncMs?: number;
@@ -28,14 +28,12 @@ export interface WatchControllerOptions {
 export class WatchController {
   readonly queue = new WorkQueue();
   private readonly options: WatchControllerOptions;
-  private readonly api: CustomObjectsApi;
   private readonly events: EventRecorder;
   private workers: Promise<void> | undefined;
 
   constructor(options: WatchControllerOptions) {
     this.options = options;
-    this.api = options.kubeConfig.makeApiClient(CustomObjectsApi);
-    this.events = new EventRecorder(options.kubeConfig);
+    this.events = new EventRecorder(options.client);
     const enqueue = (w: AegisWatch) => this.queue.add(`${w.metadata.namespace}/${w.metadata.name}`);
     options.cache.watches.on('add', enqueue);
     options.cache.watches.on('update', (w, old) => {
@@ -66,7 +64,7 @@ export class WatchController {
     if (!parsed.ok) {
       problems = [{ reason: 'InvalidSpec', message: parsed.problems.join('; ') }];
     } else {
-      problems = await checkWatch(this.options.kubeConfig, namespace, parsed.value.spec);
+      problems = await checkWatch(this.options.client, namespace, parsed.value.spec);
       guarded = this.countGuarded({ name, namespace, spec: parsed.value.spec });
     }
     const mine = this.options.cache.incidents.list(namespace).filter((i) => i.spec.watch === name);
@@ -89,7 +87,7 @@ export class WatchController {
       ...(newest?.metadata.name && newest.status?.firstSeen ? { lastIncident: { name: newest.metadata.name, at: newest.status.firstSeen } } : {}),
     };
     if (JSON.stringify(status) !== JSON.stringify(watch.status)) {
-      await this.api.replaceNamespacedCustomObjectStatus({ group: GROUP, version: VERSION, namespace, plural: 'aegiswatches', name, body: { ...watch, status } });
+      await this.options.client.replace(`/apis/${GROUP}/${VERSION}/namespaces/${namespace}/aegiswatches/${name}/status`, { ...watch, status });
       const changed = previous?.status !== ready.status || previous?.message !== ready.message;
       if (changed) {
         const ref = { apiVersion: `${GROUP}/${VERSION}`, kind: 'AegisWatch', name, namespace, uid: watch.metadata.uid };

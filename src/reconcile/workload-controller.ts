@@ -1,4 +1,4 @@
-import { CoreV1Api, type KubeConfig, type V1Pod, type V1PodTemplateSpec } from '@kubernetes/client-node';
+import type { V1Pod, V1PodTemplateSpec } from '@kubernetes/client-node';
 import { parseAegisWatch } from '../api/crd.ts';
 import { IncidentStore } from '../incident/incident-store.ts';
 import { EventRecorder } from '../k8s/event-recorder.ts';
@@ -8,6 +8,7 @@ import { incidentName, type Signal } from '../detect/signal.ts';
 import { collectLogs, summarizeEvidence } from '../evidence/evidence.ts';
 import { templateChange } from '../evidence/template-change.ts';
 import { WorkQueue, runWorkers, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
+import type { KubeClient } from '../k8s/kube-client.ts';
 import type { ClusterCache } from './cluster-cache.ts';
 import { detectorSettings } from './detector-settings.ts';
 import { ownerChain, parseWorkloadKey, workloadKeyString, type WorkloadKey } from './owners.ts';
@@ -17,7 +18,7 @@ import { guards, type GuardingWatch } from './watch-targets.ts';
 export interface WorkloadControllerOptions {
   /** Metrics hooks for the workers (see OperatorMetrics). */
   hooks?: WorkerHooks;
-  kubeConfig: KubeConfig;
+  client: KubeClient;
   cache: ClusterCache;
   concurrency?: number;
   /** Called for every signal recorded (metrics, notifications, tests). */
@@ -35,15 +36,13 @@ export class WorkloadController {
   readonly queue = new WorkQueue();
   private readonly options: WorkloadControllerOptions;
   private readonly store: IncidentStore;
-  private readonly core: CoreV1Api;
   private readonly events: EventRecorder;
   private workers: Promise<void> | undefined;
 
   constructor(options: WorkloadControllerOptions) {
     this.options = options;
-    this.store = new IncidentStore(options.kubeConfig);
-    this.core = options.kubeConfig.makeApiClient(CoreV1Api);
-    this.events = new EventRecorder(options.kubeConfig);
+    this.store = new IncidentStore(options.client);
+    this.events = new EventRecorder(options.client);
     const { cache } = options;
     const fromPod = (pod: V1Pod) => this.enqueuePod(pod);
     for (const event of ['add', 'update', 'delete'] as const) {
@@ -138,7 +137,7 @@ export class WorkloadController {
       const evidence = summarizeEvidence(signal, events, chains.get(signal.object.name) ?? [`${ref.kind}/${ref.name}`], change, template);
       const result = await this.store.recordSignal(watch, signal, evidence);
       if (result.created && signal.container && signal.object.kind === 'Pod') {
-        const logExcerpt = await collectLogs(this.core, ref.namespace, signal.object.name, signal.container);
+        const logExcerpt = await collectLogs(this.options.client, ref.namespace, signal.object.name, signal.container);
         if (logExcerpt) {
           await this.store.updateStatus(ref.namespace, result.name, (incident) =>
             incident.status?.evidence ? { ...incident.status, evidence: { ...incident.status.evidence, logExcerpt } } : undefined);

@@ -6,20 +6,23 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CoreV1Api, KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
 import { Informer } from '../../src/k8s/informer.ts';
+import { KubeClient } from '../../src/k8s/kube-client.ts';
+import { fromKubeconfigFiles } from '../../src/k8s/kubeconfig.ts';
 import { restartComponent, startSandbox, stopSandbox } from '../../src/sandbox/cluster/sandbox.ts';
 import { waitFor } from '../support/cluster.ts';
 
 let dir: string;
 let core: CoreV1Api;
-let kubeConfig: KubeConfig;
+let client: KubeClient;
 const namespace = 'informer';
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gopherguard-informer-'));
   const state = await startSandbox({ dir, tier: 1 });
-  kubeConfig = new KubeConfig();
+  const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(state.kubeconfig);
   core = kubeConfig.makeApiClient(CoreV1Api);
+  client = new KubeClient(fromKubeconfigFiles([state.kubeconfig]));
   await core.createNamespace({ body: { metadata: { name: namespace } } });
 });
 after(async () => {
@@ -29,10 +32,9 @@ after(async () => {
 
 function configMapInformer(): Informer<V1ConfigMap> {
   return new Informer<V1ConfigMap>({
-    kubeConfig,
+    client,
     name: 'configmaps',
     path: `/api/v1/namespaces/${namespace}/configmaps`,
-    list: (page) => core.listNamespacedConfigMap({ namespace, ...page }),
     backoff: { initialMs: 200, maxMs: 2000 },
   });
 }

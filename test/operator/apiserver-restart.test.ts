@@ -10,11 +10,14 @@ import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { Operator } from '../../src/operator/operator.ts';
 import { restartComponent, startSandbox, stopSandbox } from '../../src/sandbox/cluster/sandbox.ts';
 import { deployment, waitFor } from '../support/cluster.ts';
+import { KubeClient } from '../../src/k8s/kube-client.ts';
+import { fromKubeconfigFiles } from '../../src/k8s/kubeconfig.ts';
 import { installCrds } from '../support/crds.ts';
 import { createWatch, listIncidents } from '../support/gopherguard.ts';
 
 let dir: string;
 let kubeConfig: KubeConfig;
+let client: KubeClient;
 let operator: Operator;
 const ns = 'restart';
 
@@ -23,13 +26,14 @@ before(async () => {
   const state = await startSandbox({ dir, tier: 2, nodes: 1 });
   kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(state.kubeconfig);
-  await installCrds(kubeConfig);
+  client = new KubeClient(fromKubeconfigFiles([state.kubeconfig]));
+  await installCrds(client);
   const core = kubeConfig.makeApiClient(CoreV1Api);
   await core.createNamespace({ body: { metadata: { name: ns } } });
   await waitFor('default ServiceAccount', async () => Boolean(await core.readNamespacedServiceAccount({ name: 'default', namespace: ns })));
   await createWatch(kubeConfig, ns, 'all', { targets: { selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } }, source: { git: { repo: 'https://git.example.test/a/b.git', forge: 'gitea' } } });
   operator = new Operator({
-    kubeConfig, namespace: ns, leaderElection: { enabled: false, namespace: ns, name: 'unused' },
+    client, namespace: ns, leaderElection: { enabled: false, namespace: ns, name: 'unused' },
     health: { host: '127.0.0.1', port: 0 }, log: () => undefined,
   });
   await operator.start();

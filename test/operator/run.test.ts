@@ -17,7 +17,7 @@ let ns: string;
 const children: ChildProcess[] = [];
 
 before(async () => {
-  await installCrds(cluster.kubeConfig);
+  await installCrds(cluster.client);
   ns = await createNamespace(cluster, 'run');
   await createWatch(cluster.kubeConfig, ns, 'all', { targets: { selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } }, source: { flux: { kustomization: 'apps' } } });
 });

@@ -13,15 +13,15 @@ const cluster = testCluster();
 let ns: string;
 
 before(async () => {
-  await installCrds(cluster.kubeConfig);
+  await installCrds(cluster.client);
   ns = await createNamespace(cluster, 'detect');
   await createWatch(cluster.kubeConfig, ns, 'shop', { targets: { selector: { matchLabels: { tier: 'web' } } }, source: { flux: { kustomization: 'shop' } } });
 });
 after(async () => { await deleteNamespace(cluster, ns); });
 
 function startOperator() {
-  const cache = new ClusterCache({ kubeConfig: cluster.kubeConfig, namespace: ns });
-  const controller = new WorkloadController({ kubeConfig: cluster.kubeConfig, cache });
+  const cache = new ClusterCache({ client: cluster.client, namespace: ns });
+  const controller = new WorkloadController({ client: cluster.client, cache });
   return {
     async start() { await cache.start(); controller.start(); },
     async stop() { await controller.stop(); cache.stop(); },

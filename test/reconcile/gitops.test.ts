@@ -26,7 +26,7 @@ let gitops: GitOpsController;
 let watches: WatchController;
 
 before(async () => {
-  await installCrds(cluster.kubeConfig);
+  await installCrds(cluster.client);
   ns = await createNamespace(cluster, 'gitops');
   // The sandbox installed the GitOps CRDs; a list answers once they are served.
   await waitFor('the Flux and Argo CD APIs', async () => {
@@ -34,9 +34,9 @@ before(async () => {
     await custom.listNamespacedCustomObject({ ...ARGO, namespace: ns });
     return true;
   });
-  cache = new ClusterCache({ kubeConfig: cluster.kubeConfig, namespace: ns });
-  gitops = new GitOpsController({ kubeConfig: cluster.kubeConfig, cache, namespace: ns });
-  watches = new WatchController({ kubeConfig: cluster.kubeConfig, cache, resyncMs: 1000 });
+  cache = new ClusterCache({ client: cluster.client, namespace: ns });
+  gitops = new GitOpsController({ client: cluster.client, cache, namespace: ns });
+  watches = new WatchController({ client: cluster.client, cache, resyncMs: 1000 });
   await cache.start();
   await gitops.start();
   watches.start();

@@ -17,15 +17,15 @@ let cache: ClusterCache;
 let controller: WorkloadController;
 
 before(async () => {
-  await installCrds(cluster.kubeConfig);
+  await installCrds(cluster.client);
   ns = await createNamespace(cluster, 'signals');
   await createWatch(cluster.kubeConfig, ns, 'everything', {
     targets: { selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } },
     source: { git: { repo: 'https://git.example.test/shop/deploy.git', forge: 'gitea' } },
     detectors: { probeFailures: { threshold: 2 }, unschedulable: { pendingSeconds: 0 }, resolveAfterSeconds: 10 },
   });
-  cache = new ClusterCache({ kubeConfig: cluster.kubeConfig, namespace: ns });
-  controller = new WorkloadController({ kubeConfig: cluster.kubeConfig, cache });
+  cache = new ClusterCache({ client: cluster.client, namespace: ns });
+  controller = new WorkloadController({ client: cluster.client, cache });
   await cache.start();
   controller.start();
 });

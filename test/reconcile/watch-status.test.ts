@@ -17,10 +17,10 @@ let cache: ClusterCache;
 let controller: WatchController;
 
 before(async () => {
-  await installCrds(cluster.kubeConfig);
+  await installCrds(cluster.client);
   ns = await createNamespace(cluster, 'watches');
-  cache = new ClusterCache({ kubeConfig: cluster.kubeConfig, namespace: ns });
-  controller = new WatchController({ kubeConfig: cluster.kubeConfig, cache, resyncMs: 1000 });
+  cache = new ClusterCache({ client: cluster.client, namespace: ns });
+  controller = new WatchController({ client: cluster.client, cache, resyncMs: 1000 });
   await cache.start();
   controller.start();
 });

@@ -1,9 +1,14 @@
 // Helpers for integration tests that talk to the run's sandbox (test/global-setup.ts).
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, CoreV1Api, KubeConfig, type CoreV1Event, type V1Deployment, type V1Pod } from '@kubernetes/client-node';
+import { KubeClient } from '../../src/k8s/kube-client.ts';
+import { fromKubeconfigFiles } from '../../src/k8s/kubeconfig.ts';
 
 export interface TestCluster {
+  /** client-node, for the tests' own setup and checks. */
   kubeConfig: KubeConfig;
+  /** The operator's own client, for the code under test. */
+  client: KubeClient;
   core: CoreV1Api;
   apps: AppsV1Api;
 }
@@ -13,7 +18,7 @@ export function testCluster(): TestCluster {
   if (!file) throw new Error('GOPHERGUARD_TEST_KUBECONFIG is not set: run the tests with npm test, which starts a sandbox');
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(file);
-  return { kubeConfig, core: kubeConfig.makeApiClient(CoreV1Api), apps: kubeConfig.makeApiClient(AppsV1Api) };
+  return { kubeConfig, client: new KubeClient(fromKubeconfigFiles([file])), core: kubeConfig.makeApiClient(CoreV1Api), apps: kubeConfig.makeApiClient(AppsV1Api) };
 }
 
 /** A fresh namespace per test, so tests never see each other's pods or events. */

@@ -1,0 +1,67 @@
+// The shipped RBAC (deploy/operator/rbac.yaml) is enough for the operator and no more:
+// the operator runs as its ServiceAccount, with leader election, detects a failure,
+// records the incident, updates its watch's status and writes Events, and nothing it does
+// is refused; while the same identity may not change a workload or list Secrets.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { Operator } from '../../src/operator/operator.ts';
+import { KubeClient, type KubeApiError } from '../../src/k8s/kube-client.ts';
+import { fromKubeconfigFiles } from '../../src/k8s/kubeconfig.ts';
+import { createAll, readManifests } from '../../src/sandbox/cluster/apply.ts';
+import type { AegisWatch } from '../../src/api/aegis-watch.ts';
+import { createNamespace, deleteNamespace, deployment, eventsFor, testCluster, waitFor } from '../support/cluster.ts';
+import { installCrds } from '../support/crds.ts';
+import { createWatch, listIncidents } from '../support/gopherguard.ts';
+
+const cluster = testCluster();
+const root = join(import.meta.dirname, '..', '..');
+let ns: string;
+let client: KubeClient;
+let operator: Operator | undefined;
+const logged: string[] = [];
+
+before(async () => {
+  await installCrds(cluster.client);
+  await createAll(cluster.kubeConfig, [
+    ...await readManifests(join(root, 'deploy', 'operator', 'namespace.yaml')),
+    ...await readManifests(join(root, 'deploy', 'operator', 'rbac.yaml')),
+  ]);
+  await waitFor('the gopherguard ServiceAccount', async () => Boolean(await cluster.core.readNamespacedServiceAccount({ name: 'gopherguard', namespace: 'gopherguard-system' })));
+  const token = await cluster.core.createNamespacedServiceAccountToken({ name: 'gopherguard', namespace: 'gopherguard-system', body: { spec: { audiences: [], expirationSeconds: 3600 } } });
+  const admin = fromKubeconfigFiles([process.env.GOPHERGUARD_TEST_KUBECONFIG ?? '']);
+  client = new KubeClient({ server: admin.server, ca: admin.ca, token: token.status?.token, origin: 'the gopherguard ServiceAccount' });
+  ns = await createNamespace(cluster, 'rbac');
+  await createWatch(cluster.kubeConfig, ns, 'web', { targets: { selector: { matchLabels: { app: 'broken' } } }, source: { git: { repo: 'https://git.example.test/a/b.git', forge: 'gitea' } } });
+});
+after(async () => {
+  await operator?.stop();
+  client.close();
+  await deleteNamespace(cluster, ns);
+});
+
+test('the operator does its whole job as its ServiceAccount, and nothing it tries is forbidden', async () => {
+  operator = new Operator({
+    client, namespace: ns,
+    leaderElection: { enabled: true, namespace: 'gopherguard-system', name: `gopherguard-rbac-${ns}`, leaseDurationMs: 6000, renewDeadlineMs: 4000, retryPeriodMs: 1000 },
+    health: { host: '127.0.0.1', port: 0 },
+    log: (level, message, fields) => logged.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`),
+  });
+  await operator.start();
+  await waitFor('leadership', async () => operator?.isLeader(), 20_000);
+  await cluster.apps.createNamespacedDeployment({ namespace: ns, body: deployment({ name: 'broken', annotations: { 'sandbox.gopherguard.dev/crash-exit-code': '2' } }) });
+
+  await waitFor('an incident', async () => (await listIncidents(cluster.kubeConfig, ns)).find((i) => i.spec.workload.name === 'broken' && i.status?.phase === 'Detected'), 60_000);
+  await waitFor('the watch status to count the incident', async () => {
+    const watch = await client.get<AegisWatch>(`/apis/gopherguard.dev/v1alpha1/namespaces/${ns}/aegiswatches/web`);
+    return watch.status?.openIncidents === 1 && watch.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');
+  }, 30_000);
+  await waitFor('an IncidentDetected event on the Deployment', async () => (await eventsFor(cluster, ns, 'broken')).some((e) => e.reason === 'IncidentDetected'), 30_000);
+  assert.deepEqual(logged.filter((line) => /forbidden|403/i.test(line)), []);
+
+  // Least privilege: the identity can read workloads but not change them, nor list Secrets.
+  const patch = await client.mergePatch(`/apis/apps/v1/namespaces/${ns}/deployments/broken`, { spec: { replicas: 0 } }).catch((error: unknown) => error);
+  assert.equal((patch as KubeApiError).code, 403);
+  const secrets = await client.get(`/api/v1/namespaces/${ns}/secrets`).catch((error: unknown) => error);
+  assert.equal((secrets as KubeApiError).code, 403);
+});
