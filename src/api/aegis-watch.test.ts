@@ -74,8 +74,8 @@ test('modes, thresholds and limits are bounded', () => {
   assert.match(problemsWith((s) => (s.notifications = [{ type: 'slack', secretRef: { name: 'x' }, events: ['paged'] }])).join(), /^spec\.notifications\[0\]\.events\[0\]: Invalid option/);
 });
 
-test('an LLM diagnoser needs its settings, and a base URL where there is no default one', () => {
-  assert.deepEqual(problemsWith((s) => (s.diagnoser = { engine: 'llm' })), ['spec.diagnoser: give llm settings when engine is llm']);
+test('an LLM diagnoser needs a base URL where there is no default one (without settings it uses the operator\'s model)', () => {
+  assert.equal(parseAegisWatch(watch({ ...minimal, diagnoser: { engine: 'llm' } })).ok, true);
   assert.deepEqual(problemsWith((s) => (s.diagnoser = { engine: 'llm', llm: { provider: 'openai-compatible', model: 'm' } })), ['spec.diagnoser.llm: give baseURL for an openai-compatible provider']);
   assert.deepEqual(problemsWith((s) => (s.diagnoser = { llm: { provider: 'openai', model: 'm', baseURL: 'ftp://x' } })), ['spec.diagnoser.llm.baseURL: must be an http:// or https:// URL']);
   assert.match(problemsWith((s) => (s.diagnoser = { llm: { provider: 'openai', model: 'm', timeoutSeconds: 301 } })).join(), /^spec\.diagnoser\.llm\.timeoutSeconds: Too big/);

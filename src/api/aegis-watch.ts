@@ -92,18 +92,12 @@ export const LlmSettings = withRule(
   },
 );
 
-export const Diagnoser = withRule(
-  z.object({
-    engine: z.enum(['rules', 'llm']).default('rules'),
-    llm: LlmSettings.optional(),
-  }),
-  {
-    // has() guards the rule in case a client skips defaulting (it runs after it on the server).
-    cel: "!has(self.engine) || self.engine != 'llm' || has(self.llm)",
-    message: 'give llm settings when engine is llm',
-    holds: (diagnoser) => diagnoser.engine !== 'llm' || diagnoser.llm !== undefined,
-  },
-).prefault({});
+// engine llm without llm settings uses the operator's default model (GOPHERGUARD_LLM_*);
+// the incident says so when the operator has none.
+export const Diagnoser = z.object({
+  engine: z.enum(['rules', 'llm']).default('rules'),
+  llm: LlmSettings.optional(),
+}).prefault({});
 
 export const MODES = ['pullRequest', 'suggest', 'observe', 'autoMerge'] as const;
 export const Mode = z.enum(MODES);
