@@ -59,7 +59,7 @@ try {
   const crash = scenarios().find((s) => s.name === 'crash loop (Java)') as Scenario;
   fake.otherwise = () => answer({ rootCause: 'the database rejects the password of user shop', confidence: 0.8, summary: 'Database password rejected', witty: '', cited: [], action: { type: 'none', reason: 'fix the shop-db Secret' } });
   const diagnoser = createLlmDiagnoser();
-  const llm = { provider: 'openai-compatible' as const, model: 'bench-model', baseURL: fake.baseURL, policy: 'fallback' as const, timeoutSeconds: 30, maxTokensPerIncident: 8000, maxTokensPerHour: 1_000_000 };
+  const llm = { provider: 'openai-compatible' as const, model: 'bench-model', baseURL: fake.baseURL, policy: 'fallback' as const, timeoutSeconds: 30, maxTokensPerIncident: 8000, maxTokensPerHour: 1_000_000, anonymizeNames: false };
   const started = performance.now();
   const results = await Promise.all(
     Array.from({ length: floodSize }, (_, i) =>

@@ -42,7 +42,7 @@ test('nested defaults fill in around the values given', () => {
   assert.deepEqual(spec.source.git, { repo: 'https://gitea.example/acme/shop.git', branch: 'main', path: '.', forge: 'gitea', secretRef: { name: 'forge', key: 'token' } });
   assert.deepEqual(spec.detectors.crashLoop, { enabled: true, restartThreshold: 3, windowSeconds: 600 });
   assert.equal(spec.detectors.gitOps.enabled, true);
-  assert.deepEqual(spec.diagnoser.llm, { provider: 'ollama', model: 'qwen3', baseURL: 'http://127.0.0.1:11434/v1', policy: 'fallback', timeoutSeconds: 30, maxTokensPerIncident: 8000, maxTokensPerHour: 100000 });
+  assert.deepEqual(spec.diagnoser.llm, { provider: 'ollama', model: 'qwen3', baseURL: 'http://127.0.0.1:11434/v1', policy: 'fallback', timeoutSeconds: 30, maxTokensPerIncident: 8000, maxTokensPerHour: 100000, anonymizeNames: false });
   assert.deepEqual(spec.notifications?.[0]?.events, ['detected', 'pullRequestOpened', 'healed', 'failed']);
 });
 

@@ -84,6 +84,8 @@ export const LlmSettings = withRule(
     timeoutSeconds: z.int().min(1).max(300).default(30),
     maxTokensPerIncident: z.int().min(1).max(1_000_000).default(8000),
     maxTokensPerHour: z.int().min(1).max(100_000_000).default(100_000),
+    /** Hide namespace, workload, pod and node names from the model (restored in its answer). */
+    anonymizeNames: z.boolean().default(false),
   }),
   {
     cel: "self.provider != 'openai-compatible' || has(self.baseURL)",

@@ -65,6 +65,8 @@ export const Evidence = z.object({
   templateChange: z.string().max(4096).optional(),
   /** The workload's pod template as YAML, trimmed of what says nothing about the failure. */
   podTemplate: z.string().max(8192).optional(),
+  /** Secrets masked in this evidence before it was stored (see src/redact). */
+  redactions: z.int().min(0).optional(),
 });
 export type Evidence = z.output<typeof Evidence>;
 

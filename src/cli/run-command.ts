@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
+import { llmDefaultsFromEnv } from '../diagnose/llm/index.ts';
 import { Operator } from '../operator/operator.ts';
 import { connect } from './kubeconfig.ts';
 import { createLog, type LogFormat, type LogLevel } from './logger.ts';
@@ -21,7 +22,12 @@ Options:
   --health-addr HOST:PORT  /healthz and /readyz (GOPHERGUARD_HEALTH_ADDR; default 127.0.0.1:8081; port 0 picks one)
   --metrics-addr HOST:PORT Prometheus /metrics (GOPHERGUARD_METRICS_ADDR; default 127.0.0.1:8080; "off" to disable)
   --log-format json|text   (GOPHERGUARD_LOG_FORMAT; default text on a terminal, json otherwise)
-  --log-level LEVEL        debug, info, warn or error (GOPHERGUARD_LOG_LEVEL; default info)`;
+  --log-level LEVEL        debug, info, warn or error (GOPHERGUARD_LOG_LEVEL; default info)
+
+The operator's default model, for AegisWatches with diagnoser.engine llm but no settings of
+their own, comes from GOPHERGUARD_LLM_PROVIDER (openai, groq, xai, openai-compatible,
+ollama), GOPHERGUARD_LLM_MODEL, GOPHERGUARD_LLM_BASE_URL, GOPHERGUARD_LLM_POLICY and
+GOPHERGUARD_LLM_API_KEY (mount it from a Secret). Without them, only the rules diagnose.`;
 
 function parseAddress(value: string, flag = '--health-addr'): { host: string; port: number } {
   const match = /^(.*):(\d{1,5})$/.exec(value);
@@ -63,12 +69,19 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
   };
   const log = createLog(format as LogFormat, level as LogLevel);
   const client = connect(values.kubeconfig ?? env.KUBECONFIG);
+  let llmDefaults;
+  try {
+    llmDefaults = llmDefaultsFromEnv(env);
+  } catch (error) {
+    throw new UsageError((error as Error).message, RUN_USAGE);
+  }
 
   let exitCode = 0;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => { finish = resolve; });
   const operator = new Operator({
     client,
+    llm: { defaults: llmDefaults },
     namespace: values.namespace,
     leaderElection: {
       enabled: leaderElect === 'true',

@@ -2,7 +2,8 @@ import { readFileSync, readdirSync } from 'node:fs';
 import type { CoreV1Event, V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import { DEFAULT_DETECTORS, workloadSignals } from '../detect/workload-signals.ts';
 import type { Signal, SignalClass } from '../detect/signal.ts';
-import type { AnalyzerEvent, AnalyzerInput, NodeAllocatable } from './rule-diagnosis.ts';
+import { analyzerInput, logSource } from './analyzer-input.ts';
+import type { AnalyzerInput, NodeAllocatable } from './rule-diagnosis.ts';
 
 // Test support: reads the fixtures that the analyzer tests run against.
 
@@ -45,26 +46,8 @@ export function analyzerInputFor(fixture: SandboxFixture, signalClass: SignalCla
   const signals = fixtureSignals(fixture);
   const signal = signals.find((s) => s.class === signalClass);
   if (!signal) throw new Error(`${fixture.scenario}: the detector finds no ${signalClass} (found: ${signals.map((s) => s.class).join(', ') || 'nothing'})`);
-  const related = signals.filter((s) => s !== signal);
-  // A stuck rollout has no pod of its own: its logs are those of a pod that fails.
-  const pod = signal.object.kind === 'Pod' ? signal.object.name : related.find((s) => s.object.kind === 'Pod')?.object.name;
-  const container = signal.container ?? related.find((s) => s.object.name === pod)?.container ?? fixture.deployment.spec?.template.spec?.containers[0]?.name;
-  const logs = fixture.logs[`${pod}/${container}`] ?? {};
-  const events: AnalyzerEvent[] = fixture.events
-    .filter((e) => signal.object.kind !== 'Pod' || e.involvedObject.kind !== 'Pod' || e.involvedObject.name === signal.object.name)
-    .map((e) => ({ reason: e.reason ?? '', message: e.message ?? '', count: e.count ?? 1, object: { kind: e.involvedObject.kind ?? '', name: e.involvedObject.name ?? '' } }));
-  return {
-    signal,
-    input: {
-      container: signal.container,
-      template: fixture.deployment.spec?.template,
-      replicaSets: fixture.replicaSets,
-      signal: { class: signal.class, container: signal.container, reason: signal.reason, message: signal.message, exitCode: signal.exitCode, restartCount: signal.restartCount },
-      related: related.map((s) => ({ class: s.class, container: s.container, reason: s.reason, message: s.message, exitCode: s.exitCode, restartCount: s.restartCount })),
-      events,
-      previousLogs: logs.previous,
-      currentLogs: logs.current,
-      nodes: fixture.nodes,
-    },
-  };
+  const source = logSource(signal, signals, fixture.deployment.spec?.template);
+  const logs = source ? fixture.logs[`${source.pod}/${source.container}`] ?? {} : {};
+  const input = analyzerInput({ template: fixture.deployment.spec?.template, replicaSets: fixture.replicaSets, events: fixture.events }, signal, signals, logs, fixture.nodes);
+  return { signal, input };
 }

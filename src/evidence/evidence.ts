@@ -60,17 +60,23 @@ export function podTemplateYaml(template: V1PodTemplateSpec, max = 8192): string
  * server cuts them, then kept to the last 8 KiB for the incident.
  */
 export async function collectLogs(client: KubeClient, namespace: string, pod: string, container: string): Promise<string | undefined> {
+  const { previous, current } = await readPodLogs(client, namespace, pod, container);
+  const text = [previous && `--- previous ---\n${previous.trimEnd()}`, current && `--- current ---\n${current.trimEnd()}`].filter(Boolean).join('\n');
+  if (!text) return undefined;
+  return text.length > EXCERPT_BYTES ? `…${text.slice(text.length - EXCERPT_BYTES + 1)}` : text;
+}
+
+/** A container's previous and current logs, each bounded (200 lines, 64 KiB) by the API server. */
+export async function readPodLogs(client: KubeClient, namespace: string, pod: string, container: string): Promise<{ previous?: string; current?: string }> {
   const read = async (previous: boolean) => {
     try {
       return await client.text(`/api/v1/namespaces/${namespace}/pods/${pod}/log`, { query: { container, previous, tailLines: LOG_LIMIT_LINES, limitBytes: LOG_LIMIT_BYTES } });
     } catch {
-      return ''; // no previous instance, or the container never ran
+      return undefined; // no previous instance, or the container never ran
     }
   };
   const [previous, current] = await Promise.all([read(true), read(false)]);
-  const text = [previous && `--- previous ---\n${previous.trimEnd()}`, current && `--- current ---\n${current.trimEnd()}`].filter(Boolean).join('\n');
-  if (!text) return undefined;
-  return text.length > EXCERPT_BYTES ? `…${text.slice(text.length - EXCERPT_BYTES + 1)}` : text;
+  return { previous: previous || undefined, current: current || undefined };
 }
 
 function stamp(e: CoreV1Event): number {

@@ -2,6 +2,7 @@ import { API_VERSION, GROUP, VERSION } from '../api/common.ts';
 import type { Evidence, HealingIncident, HealingIncidentStatus, IncidentPhase } from '../api/healing-incident.ts';
 import { fingerprint, incidentName, type Signal } from '../detect/signal.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
+import { Redactor, redactObject, type TextRedactor } from '../redact/index.ts';
 
 const PLURAL = 'healingincidents';
 
@@ -19,9 +20,18 @@ export interface UpsertResult {
  */
 export class IncidentStore {
   private readonly client: KubeClient;
+  private readonly redactor: TextRedactor;
 
-  constructor(client: KubeClient) {
+  /** Evidence is redacted here, on its way into the cluster, whoever recorded it. */
+  constructor(client: KubeClient, redactor: TextRedactor = new Redactor()) {
     this.client = client;
+    this.redactor = redactor;
+  }
+
+  /** Evidence with every secret masked, and how many were. */
+  redactEvidence(evidence: Evidence): Evidence {
+    const { object, count } = redactObject(evidence, this.redactor);
+    return { ...object, redactions: (evidence.redactions ?? 0) + count };
   }
 
   async get(namespace: string, name: string): Promise<HealingIncident | undefined> {
@@ -38,7 +48,8 @@ export class IncidentStore {
    * occurrence if the observation differs from the last one (another restart, another pod)
    * and refreshes lastSeen and the evidence. Safe to call on every reconcile.
    */
-  async recordSignal(watch: { name: string; namespace: string }, signal: Signal, evidence: Evidence, now = new Date()): Promise<UpsertResult> {
+  async recordSignal(watch: { name: string; namespace: string }, signal: Signal, raw: Evidence, now = new Date()): Promise<UpsertResult> {
+    const evidence = this.redactEvidence(raw);
     // Incidents live with their watch, whose status counts them; a GitOps source may be
     // elsewhere (an Argo CD Application in argocd).
     const namespace = watch.namespace;
@@ -79,7 +90,12 @@ export class IncidentStore {
         firstSeen: status.firstSeen ?? at,
         lastSeen: at,
         // Logs are read once, when the incident is created; later sightings keep them.
-        evidence: { ...evidence, ...(status.evidence?.logExcerpt && !evidence.logExcerpt ? { logExcerpt: status.evidence.logExcerpt } : {}) },
+        evidence: {
+          ...evidence,
+          ...(status.evidence?.logExcerpt && !evidence.logExcerpt ? { logExcerpt: status.evidence.logExcerpt } : {}),
+          // The kept logs' redactions still count.
+          redactions: Math.max(evidence.redactions ?? 0, status.evidence?.redactions ?? 0),
+        },
       };
     });
     if (counted && !created) await this.setObservation(namespace, name, observation);

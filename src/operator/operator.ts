@@ -1,5 +1,8 @@
 import type { Server } from 'node:http';
 import { LeaderElector } from '../controller/index.ts';
+import { createLlmDiagnoser, type LlmDiagnoser, type LlmDiagnoserOptions } from '../diagnose/llm/index.ts';
+import { Redactor } from '../redact/index.ts';
+import { DiagnosisController } from '../reconcile/diagnosis-controller.ts';
 import { leaseApi } from '../controller/lease-lock.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import { ClusterCache } from '../reconcile/cluster-cache.ts';
@@ -22,6 +25,8 @@ export interface OperatorOptions {
   log: Log;
   /** Called when leadership is lost: the process should exit and be restarted. */
   onLostLeadership?: () => void;
+  /** The LLM diagnoser's settings: the operator's default model (from the environment), timeouts, retries. */
+  llm?: LlmDiagnoserOptions;
 }
 
 /**
@@ -34,6 +39,10 @@ export class Operator {
   private workloads: WorkloadController | undefined;
   private watches: WatchController | undefined;
   private gitops: GitOpsController | undefined;
+  private diagnosis: DiagnosisController | undefined;
+  /** One per process: its cache, budgets and circuit breakers outlive a leadership change. */
+  private readonly diagnoser: LlmDiagnoser;
+  readonly redactor = new Redactor();
   private elector: LeaderElector | undefined;
   private health: Server | undefined;
   private metricsServer: Server | undefined;
@@ -46,6 +55,7 @@ export class Operator {
     const log = (message: string, fields?: Record<string, unknown>) => options.log('warn', message, fields);
     this.cache = new ClusterCache({ client: options.client, namespace: options.namespace, log });
     this.metrics = new OperatorMetrics(this.cache);
+    this.diagnoser = createLlmDiagnoser({ ...options.llm, redact: (text) => this.redactor.redactText(text) });
   }
 
   get healthPort(): number | undefined {
@@ -120,8 +130,14 @@ export class Operator {
     this.metrics.trackQueue('workloads', this.workloads.queue);
     this.metrics.trackQueue('watches', this.watches.queue);
     this.metrics.trackQueue('gitops', this.gitops.queue);
+    this.diagnosis = new DiagnosisController({
+      client, cache: this.cache, llm: this.diagnoser, redact: (text) => this.redactor.redactText(text), hooks: this.metrics.hooksFor('diagnosis'),
+      log: (message, fields) => log(message === 'incident diagnosed' ? 'info' : 'warn', message, fields),
+    });
+    this.metrics.trackQueue('diagnosis', this.diagnosis.queue);
     this.workloads.start();
     this.watches.start();
+    this.diagnosis.start();
     // Not awaited: Flux or Argo CD may be missing or slow to answer, which must not hold up the rest.
     void this.gitops.start().catch((error: unknown) => log('error', 'gitops controller did not start', { error: String(error) }));
     // Work that arrived before we led was queued by nobody: look at everything once.
@@ -132,10 +148,11 @@ export class Operator {
   }
 
   private async stopControllers(): Promise<void> {
-    const running = [this.workloads, this.watches, this.gitops];
+    const running = [this.workloads, this.watches, this.gitops, this.diagnosis];
     this.workloads = undefined;
     this.watches = undefined;
     this.gitops = undefined;
+    this.diagnosis = undefined;
     await Promise.all(running.map((c) => c?.stop()));
   }
 

@@ -139,8 +139,10 @@ export class WorkloadController {
       if (result.created && signal.container && signal.object.kind === 'Pod') {
         const logExcerpt = await collectLogs(this.options.client, ref.namespace, signal.object.name, signal.container);
         if (logExcerpt) {
-          await this.store.updateStatus(ref.namespace, result.name, (incident) =>
-            incident.status?.evidence ? { ...incident.status, evidence: { ...incident.status.evidence, logExcerpt } } : undefined);
+          const { logExcerpt: clean, redactions = 0 } = this.store.redactEvidence({ summary: '', logExcerpt });
+          await this.store.updateStatus(ref.namespace, result.name, (incident) => incident.status?.evidence
+            ? { ...incident.status, evidence: { ...incident.status.evidence, logExcerpt: clean, redactions: (incident.status.evidence.redactions ?? 0) + redactions } }
+            : undefined);
         }
       }
       if (result.created) {

@@ -70,7 +70,7 @@ after(() => fake.close());
 beforeEach(() => fake.clear());
 
 const settings = (over: Partial<LlmSettingsValue> = {}): LlmSettingsValue => ({
-  provider: 'openai-compatible', model: 'fake-model', baseURL: fake.baseURL, policy: 'fallback', timeoutSeconds: 10, maxTokensPerIncident: 100_000, maxTokensPerHour: 1_000_000, ...over,
+  provider: 'openai-compatible', model: 'fake-model', baseURL: fake.baseURL, policy: 'fallback', timeoutSeconds: 10, maxTokensPerIncident: 100_000, maxTokensPerHour: 1_000_000, anonymizeNames: false, ...over,
 });
 const diagnoser = (options: LlmDiagnoserOptions = {}) => createLlmDiagnoser({ redact, retry: { baseDelayMs: 10, maxDelayMs: 50 }, ...options });
 const request = (over: Partial<DiagnoseRequest> = {}): DiagnoseRequest => ({
@@ -411,5 +411,27 @@ describe('an obedient model that follows instructions planted in the logs', () =
         }
       }
     }
+  });
+});
+
+describe('anonymized names', () => {
+  test('namespace, workload and pod names never reach the model, and come back in its answer', async () => {
+    const pod = 'shop-5d4c3b2a9f-xk2p9';
+    fake.enqueue((req) => {
+      // The model sees only placeholders, and answers in them.
+      const [podPlaceholder] = /pod-\d+/.exec(req.promptText) ?? ['?'];
+      return answer({ ...valid, rootCause: `the JVM in ${podPlaceholder} of workload-1 outgrows its limit`, summary: `Raise the memory limit of workload-1 (${podPlaceholder})` });
+    });
+    const result = await diagnoser().diagnose(request({
+      evidence: evidence(pod),
+      anonymize: [{ name: 'payments', kind: 'namespace' }, { name: 'shop', kind: 'workload' }, { name: pod, kind: 'pod' }],
+    }));
+    const sent = fake.requests[0]?.promptText ?? '';
+    assert.ok(!sent.includes(pod) && !/\bshop\b/.test(sent), 'no real name in the prompt');
+    assert.match(sent, /pod-1/);
+    assert.equal(result.engine, 'llm');
+    assert.equal(result.rootCause, `the JVM in ${pod} of shop outgrows its limit`);
+    assert.match(result.summary, /Raise the memory limit of shop \(shop-5d4c3b2a9f-xk2p9\)/);
+    assert.deepEqual(result.action, validAction, 'container names are kept: actions name them');
   });
 });

@@ -17,6 +17,7 @@ import { CircuitBreaker, type CircuitBreakerOptions } from './circuit-breaker.ts
 import { Limiter } from './limiter.ts';
 import type { LogCompressOptions } from './log-compress.ts';
 import { shouldAskModel, DEFAULT_CONFIDENCE_THRESHOLD } from './policy.ts';
+import { Anonymizer, type NameKind } from '../../redact/index.ts';
 import { buildModel, MissingApiKeyError, type BuiltModel, type LlmSettingsValue } from './providers.ts';
 import { buildPrompt, PROMPT_VERSION, type Redact } from './prompt.ts';
 import { templateFromYaml } from './spec-compact.ts';
@@ -37,6 +38,11 @@ export interface DiagnoseRequest {
   llm?: LlmSettingsValue;
   /** The watch chose the rules: no model is asked, not even the operator's default. */
   rulesOnly?: boolean;
+  /**
+   * Cluster names to hide from the model (llm.anonymizeNames), replaced by placeholders
+   * such as workload-1 and put back in its answer. Not container names: actions name them.
+   */
+  anonymize?: Array<{ name: string; kind: Exclude<NameKind, 'container'> }>;
   /** The key from the watch's llm.secretRef, read by the caller. */
   apiKey?: string;
   personality?: Personality;
@@ -162,13 +168,18 @@ export function createLlmDiagnoser(options: LlmDiagnoserOptions = {}): LlmDiagno
         if (error instanceof MissingApiKeyError) return rules(error.message);
         throw error;
       }
-      const prompt = buildPrompt(req, { redact, boundaryId: (options.boundaryId ?? newBoundaryId)(), schemaInPrompt: !built.structuredOutputs, log: options.log });
+      // Redact first, then hide names; on the way back, names return and the redactor scans again.
+      const anonymizer = req.anonymize?.length ? new Anonymizer() : undefined;
+      for (const { name, kind } of req.anonymize ?? []) anonymizer?.add(name, kind);
+      const redactIn: Redact = anonymizer ? (text) => { const r = redact(text); return { ...r, text: anonymizer.anonymize(r.text) }; } : redact;
+      const redactOut: Redact = anonymizer ? (text) => redact(anonymizer.restore(text)) : redact;
+      const prompt = buildPrompt(req, { redact: redactIn, boundaryId: (options.boundaryId ?? newBoundaryId)(), schemaInPrompt: !built.structuredOutputs, log: options.log });
       const key = evidenceSignature([PROMPT_VERSION, endpointOf(settings), req.signalClass, String(built.structuredOutputs), ...prompt.signatureParts]);
       const record = (over: Partial<LlmCallRecord>): LlmCallRecord => ({
         provider: settings.provider, model: settings.model, promptTokens: 0, completionTokens: 0, latencyMs: 0, cached: false, requests: 0, ...over,
       });
       const shape = (answer: LlmAnswer, llm: LlmCallRecord) =>
-        shapeLlmResult(answer, { redact, blocks: prompt.blocks, personality, fallbackWit: builtInWit(req.signalClass, req.fingerprint, personality), llm, redactions: prompt.redactions, rules });
+        shapeLlmResult(answer, { redact: redactOut, blocks: prompt.blocks, personality, fallbackWit: builtInWit(req.signalClass, req.fingerprint, personality), llm, redactions: prompt.redactions, rules });
 
       const hit = cache.get(key);
       if (hit) return shape(hit.answer, record({ cached: true }));

@@ -4,7 +4,7 @@ import { generateText } from 'ai';
 import { buildModel, MissingApiKeyError, type LlmSettingsValue } from './providers.ts';
 
 const settings = (over: Partial<LlmSettingsValue>): LlmSettingsValue => ({
-  provider: 'ollama', model: 'llama3.1', policy: 'fallback', timeoutSeconds: 30, maxTokensPerIncident: 8000, maxTokensPerHour: 100_000, ...over,
+  provider: 'ollama', model: 'llama3.1', policy: 'fallback', timeoutSeconds: 30, maxTokensPerIncident: 8000, maxTokensPerHour: 100_000, anonymizeNames: false, ...over,
 });
 
 test('ollama is an OpenAI-compatible endpoint on localhost:11434 by default, without a key', async () => {

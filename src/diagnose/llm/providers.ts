@@ -9,6 +9,11 @@ import type { LanguageModel } from 'ai';
 import type { z } from 'zod';
 import type { LlmSettings } from '../../api/aegis-watch.ts';
 
+// The SDK prints its warnings with console.warn, outside our structured logs, on every
+// call (e.g. "responseFormat not supported" for endpoints without JSON-schema mode, which
+// we handle by putting the schema in the prompt). What matters is in the incident.
+(globalThis as { AI_SDK_LOG_WARNINGS?: boolean }).AI_SDK_LOG_WARNINGS = false;
+
 export type LlmSettingsValue = z.output<typeof LlmSettings>;
 export type LlmProvider = LlmSettingsValue['provider'];
 
