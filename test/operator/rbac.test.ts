@@ -51,7 +51,7 @@ test('the operator does its whole job as its ServiceAccount, and nothing it trie
   await waitFor('leadership', async () => operator?.isLeader(), 20_000);
   await cluster.apps.createNamespacedDeployment({ namespace: ns, body: deployment({ name: 'broken', annotations: { 'sandbox.gopherguard.dev/crash-exit-code': '2' } }) });
 
-  await waitFor('an incident', async () => (await listIncidents(cluster.kubeConfig, ns)).find((i) => i.spec.workload.name === 'broken' && i.status?.phase === 'Detected'), 60_000);
+  await waitFor('a diagnosed incident', async () => (await listIncidents(cluster.kubeConfig, ns)).find((i) => i.spec.workload.name === 'broken' && i.status?.diagnosis), 60_000);
   await waitFor('the watch status to count the incident', async () => {
     const watch = await client.get<AegisWatch>(`/apis/gopherguard.dev/v1alpha1/namespaces/${ns}/aegiswatches/web`);
     return watch.status?.openIncidents === 1 && watch.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True');

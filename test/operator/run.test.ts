@@ -74,7 +74,7 @@ test('two replicas, one leader; the leader killed, the other takes over; no dupl
   // Prometheus metrics of the new leader: its reconciles, its queues, its cached incidents.
   const expectedMetrics = [
     /gopherguard_reconcile_total\{controller="workloads",outcome="(success|requeue-after)"\} [1-9]/,
-    /gopherguard_incidents\{class="ImagePull",phase="Detected"\} 1/,
+    /gopherguard_incidents\{class="ImagePull",phase="(Detected|Diagnosed)"\} 1/,
     /gopherguard_workqueue_depth\{controller="workloads",state="ready"\} \d+/,
     /gopherguard_informer_restarts\{informer="pods"\} \d+/,
   ];
