@@ -1,4 +1,5 @@
 import type { AegisWatch, AegisWatchStatus } from '../api/aegis-watch.ts';
+import type { HealingIncident } from '../api/healing-incident.ts';
 import { GROUP, VERSION, type Condition } from '../api/common.ts';
 import { parseAegisWatch } from '../api/crd.ts';
 import { WorkQueue, runWorkers, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
@@ -40,6 +41,12 @@ export class WatchController {
       // Our own status writes come back as updates; only a spec change needs a reconcile now.
       if (w.metadata.generation !== old?.metadata.generation || !w.status) enqueue(w);
     });
+    // The status counts open incidents: a new, changed or deleted one updates it now, not at the next resync.
+    const fromIncident = (i: HealingIncident, old?: HealingIncident) => {
+      if (old && old.status?.phase === i.status?.phase) return;
+      this.queue.add(`${i.metadata.namespace}/${i.spec.watch}`);
+    };
+    for (const event of ['add', 'update', 'delete'] as const) options.cache.incidents.on(event, fromIncident);
   }
 
   start(): void {
