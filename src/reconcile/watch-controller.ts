@@ -28,6 +28,8 @@ export interface WatchControllerOptions {
  */
 export class WatchController {
   readonly queue = new WorkQueue();
+  /** Handlers on the shared cache, removed on stop so that a new leader term does not double them. */
+  private readonly subscriptions: Array<() => void> = [];
   private readonly options: WatchControllerOptions;
   private readonly events: EventRecorder;
   private workers: Promise<void> | undefined;
@@ -36,17 +38,17 @@ export class WatchController {
     this.options = options;
     this.events = new EventRecorder(options.client);
     const enqueue = (w: AegisWatch) => this.queue.add(`${w.metadata.namespace}/${w.metadata.name}`);
-    options.cache.watches.on('add', enqueue);
-    options.cache.watches.on('update', (w, old) => {
+    this.subscriptions.push(options.cache.watches.on('add', enqueue));
+    this.subscriptions.push(options.cache.watches.on('update', (w, old) => {
       // Our own status writes come back as updates; only a spec change needs a reconcile now.
       if (w.metadata.generation !== old?.metadata.generation || !w.status) enqueue(w);
-    });
+    }));
     // The status counts open incidents: a new, changed or deleted one updates it now, not at the next resync.
     const fromIncident = (i: HealingIncident, old?: HealingIncident) => {
       if (old && old.status?.phase === i.status?.phase) return;
       this.queue.add(`${i.metadata.namespace}/${i.spec.watch}`);
     };
-    for (const event of ['add', 'update', 'delete'] as const) options.cache.incidents.on(event, fromIncident);
+    for (const event of ['add', 'update', 'delete'] as const) this.subscriptions.push(options.cache.incidents.on(event, fromIncident));
   }
 
   start(): void {
@@ -57,6 +59,7 @@ export class WatchController {
   }
 
   async stop(): Promise<void> {
+    for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
     await this.queue.shutDownWithDrain();
     await this.workers;
   }

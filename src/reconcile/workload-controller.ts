@@ -34,6 +34,8 @@ export interface WorkloadControllerOptions {
  */
 export class WorkloadController {
   readonly queue = new WorkQueue();
+  /** Handlers on the shared cache, removed on stop so that a new leader term does not double them. */
+  private readonly subscriptions: Array<() => void> = [];
   private readonly options: WorkloadControllerOptions;
   private readonly store: IncidentStore;
   private readonly events: EventRecorder;
@@ -46,18 +48,18 @@ export class WorkloadController {
     const { cache } = options;
     const fromPod = (pod: V1Pod) => this.enqueuePod(pod);
     for (const event of ['add', 'update', 'delete'] as const) {
-      cache.pods.on(event, fromPod);
-      cache.deployments.on(event, (d) => this.enqueue({ kind: 'Deployment', namespace: d.metadata?.namespace ?? '', name: d.metadata?.name ?? '' }));
-      cache.statefulSets.on(event, (s) => this.enqueue({ kind: 'StatefulSet', namespace: s.metadata?.namespace ?? '', name: s.metadata?.name ?? '' }));
-      cache.daemonSets.on(event, (s) => this.enqueue({ kind: 'DaemonSet', namespace: s.metadata?.namespace ?? '', name: s.metadata?.name ?? '' }));
-      cache.watches.on(event, (w) => this.enqueueNamespace(w.metadata?.namespace ?? ''));
+      this.subscriptions.push(cache.pods.on(event, fromPod));
+      this.subscriptions.push(cache.deployments.on(event, (d) => this.enqueue({ kind: 'Deployment', namespace: d.metadata?.namespace ?? '', name: d.metadata?.name ?? '' })));
+      this.subscriptions.push(cache.statefulSets.on(event, (s) => this.enqueue({ kind: 'StatefulSet', namespace: s.metadata?.namespace ?? '', name: s.metadata?.name ?? '' })));
+      this.subscriptions.push(cache.daemonSets.on(event, (s) => this.enqueue({ kind: 'DaemonSet', namespace: s.metadata?.namespace ?? '', name: s.metadata?.name ?? '' })));
+      this.subscriptions.push(cache.watches.on(event, (w) => this.enqueueNamespace(w.metadata?.namespace ?? '')));
     }
     for (const event of ['add', 'update'] as const) {
-      cache.events.on(event, (e) => {
+      this.subscriptions.push(cache.events.on(event, (e) => {
         if (e.involvedObject.kind !== 'Pod') return;
         const pod = cache.pods.get(e.involvedObject.namespace, e.involvedObject.name ?? '');
         if (pod) this.enqueuePod(pod);
-      });
+      }));
     }
   }
 
@@ -69,6 +71,7 @@ export class WorkloadController {
   }
 
   async stop(): Promise<void> {
+    for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
     await this.queue.shutDownWithDrain();
     await this.workers;
   }
