@@ -102,7 +102,7 @@ export async function runDemo(args: string[] = []): Promise<number> {
     const done = await Promise.race([firstDiagnosis, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 60_000).unref())]);
     const diagnosis = done?.status?.diagnosis;
     if (diagnosis) {
-      const params = Object.entries(diagnosis.action.params ?? {}).map(([k, v]) => `${k}=${v}`).join(' ');
+      const params = Object.entries(diagnosis.action.params ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(' ');
       say(`${elapsed()}  diagnosis (${diagnosis.engine}, confidence ${diagnosis.confidence}): ${diagnosis.rootCause}`);
       say(`           remedy action: ${diagnosis.action.type} ${params}`);
       if (diagnosis.witty) say(`           "${diagnosis.witty}"`);

@@ -13,7 +13,7 @@ test('the demo detects the bad rollout, shows the evidence, and cleans up', asyn
   assert.match(stdout, /jokeservice 1\.0\.0 runs healthy/);
   assert.match(stdout, /incident jokeservice-oomkilled-[0-9a-f]{8}: Detected: OOMKilled in container app/);
   assert.match(stdout, /spec\.containers\[app\]\.resources\.limits\.memory: 256Mi → 128Mi/);
-  assert.match(stdout, /remedy action: raiseResource container=app resource=memory field=limits value=256Mi/);
+  assert.match(stdout, /remedy action: raiseResource container=app field=limits resource=memory value=256Mi/);
   const status = await exec(process.execPath, ['src/cli/main.ts', 'sandbox', 'status', '--name', 'demo'], { cwd: join(import.meta.dirname, '..', '..') }).catch((e: { stdout: string }) => e);
   assert.match(status.stdout, /no sandbox in/, 'the demo stopped its sandbox');
 });
