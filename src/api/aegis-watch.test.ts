@@ -58,10 +58,15 @@ test('the source is exactly one of argoCD, flux or git', () => {
   assert.deepEqual(problemsWith((s) => (s.source = {})), ['spec.source: give exactly one of argoCD, flux or git']);
 });
 
-test('a git repository must be an https URL on a known forge', () => {
+test('a git repository must be an https URL on a known forge (plain http only to this machine)', () => {
   const git = (repo: string, forge = 'github') => problemsWith((s) => (s.source = { git: { repo, forge } }));
-  assert.deepEqual(git('http://github.com/acme/shop'), ['spec.source.git.repo: must be an https:// URL']);
-  assert.deepEqual(git('github.com/acme/shop'), ['spec.source.git.repo: must be an https:// URL']);
+  const message = 'spec.source.git.repo: must be an https:// URL (or http:// to 127.0.0.1 or localhost)';
+  assert.deepEqual(git('http://github.com/acme/shop'), [message]);
+  assert.deepEqual(git('http://127.0.0.1.evil.example/acme/shop'), [message]);
+  assert.match(git('github.com/acme/shop').join(), /must be an https:\/\/ URL/);
+  for (const repo of ['http://127.0.0.1:3000/acme/shop.git', 'http://localhost/acme/shop']) {
+    assert.equal(parseAegisWatch(watch({ ...minimal, source: { git: { repo, forge: 'gitea' } } })).ok, true, repo);
+  }
   assert.match(git('https://github.com/acme/shop', 'bitbucket').join(), /^spec\.source\.git\.forge: Invalid option: expected one of "github"\|"gitlab"\|"gitea"$/);
 });
 

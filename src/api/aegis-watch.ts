@@ -9,6 +9,7 @@ import {
   ResourceName,
   oneOfFields,
   secretKeyRef,
+  httpsOrLoopbackUrl,
   urlWith,
   withRule,
   type ResourceDefinition,
@@ -28,16 +29,27 @@ export const Targets = oneOfFields(
   true,
 );
 
+export const FORGES = ['github', 'gitlab', 'gitea'] as const;
+
+/** How to open pull requests when the source is an Argo CD Application or a Flux Kustomization. */
+export const Forge = z.object({
+  /** Guessed from the repository's host when absent (github.com, gitlab.com; else gitea). */
+  type: z.enum(FORGES).optional(),
+  secretRef: secretKeyRef('token'),
+  /** For self-hosted forges whose API is not at the usual place. */
+  apiURL: httpsOrLoopbackUrl().optional(),
+});
+
 export const Source = oneOfFields(
   z.object({
     argoCD: z.object({ application: ResourceName, namespace: NamespaceName.optional() }).optional(),
     flux: z.object({ kustomization: ResourceName, namespace: NamespaceName.optional() }).optional(),
     git: z
       .object({
-        repo: urlWith('https'),
+        repo: httpsOrLoopbackUrl(),
         branch: z.string().min(1).max(255).default('main'),
         path: z.string().min(1).max(1024).default('.'),
-        forge: z.enum(['github', 'gitlab', 'gitea']),
+        forge: z.enum(FORGES),
         secretRef: secretKeyRef('token').optional(),
       })
       .optional(),
@@ -124,6 +136,7 @@ export type Notification = z.output<typeof Notification>;
 export const AegisWatchSpec = z.object({
   targets: Targets.describe('The workloads to guard: by name, or by a label selector in this namespace.'),
   source: Source.describe('Where the workloads are defined in Git: an Argo CD Application, a Flux Kustomization, or a repository.'),
+  forge: Forge.optional().describe('Pull-request credentials when the source is Argo CD or Flux (a git source carries its own): the forge type, a Secret with its token, its API URL.'),
   detectors: Detectors.describe('Which failures to look for, and their thresholds.'),
   diagnoser: Diagnoser.describe('How causes are found: rules only, or rules and an LLM.'),
   mode: Mode.default('pullRequest').describe('What to do with a fix: open a pull request, only suggest it, only observe, or merge it.'),

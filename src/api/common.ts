@@ -34,6 +34,20 @@ export function urlWith(schemes: 'https' | 'http(s)', max = 2048) {
   return z.url({ protocol, error }).max(max).meta({ pattern: schemes === 'https' ? '^https://' : '^https?://' });
 }
 
+const LOOPBACK_HTTP = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:[0-9]+)?(\/|$)/;
+
+/**
+ * https, or plain http to this machine only (a forge beside the operator in development,
+ * the sandbox's Gitea): a token never crosses a network in clear text.
+ */
+export function httpsOrLoopbackUrl(max = 2048) {
+  return z
+    .url({ protocol: /^https?$/, error: 'must be an https:// URL (or http:// to 127.0.0.1 or localhost)' })
+    .max(max)
+    .refine((url) => url.startsWith('https://') || LOOPBACK_HTTP.test(url), 'must be an https:// URL (or http:// to 127.0.0.1 or localhost)')
+    .meta({ pattern: `^(https://|${LOOPBACK_HTTP.source.slice(1)})` });
+}
+
 /** Where a credential lives: a key of a Secret in the resource's own namespace. */
 export function secretKeyRef(defaultKey: string) {
   return z.object({

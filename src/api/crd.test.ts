@@ -146,6 +146,7 @@ const fuller: AegisWatchSpecInput = {
   targets: { workloads: [{ kind: 'Deployment', name: 'web' }] },
   source: { git: { repo: 'https://github.com/acme/shop', forge: 'github', secretRef: { name: 'forge' } } },
   detectors: { crashLoop: { restartThreshold: 5 }, gitOps: { enabled: false } },
+  forge: { secretRef: { name: 'forge' } },
   diagnoser: { engine: 'llm', llm: { provider: 'groq', model: 'llama', secretRef: { name: 'llm' } } },
   notifications: [{ type: 'slack', secretRef: { name: 'hook' } }, { type: 'webhook', secretRef: { name: 'h', key: 'u' }, events: ['healed'] }],
 };
