@@ -1,6 +1,7 @@
-// Starts one tier-2 sandbox for the whole test run (node --test --test-global-setup) and
-// hands its kubeconfig to every test file through the environment. Set
-// GOPHERGUARD_TEST_KUBECONFIG to reuse a sandbox that is already running.
+// Starts one tier-3 sandbox (Kubernetes, KWOK, Gitea) for the whole test run (node --test
+// --test-global-setup) and hands its kubeconfig and Gitea to every test file through the
+// environment. Set GOPHERGUARD_TEST_KUBECONFIG (and GOPHERGUARD_TEST_GITEA_URL and
+// GOPHERGUARD_TEST_GITEA_TOKEN) to reuse a sandbox that is already running.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,12 +15,17 @@ export async function globalSetup(): Promise<void> {
   const started = Date.now();
   const state = await startSandbox({
     dir: ownedDir,
-    tier: 2,
+    tier: 3,
     report: (line) => process.stderr.write(`[test sandbox] ${line}\n`),
   });
-  process.stderr.write(`[test sandbox] tier 2 up in ${((Date.now() - started) / 1000).toFixed(1)}s at ${state.server}\n`);
+  process.stderr.write(`[test sandbox] tier 3 up in ${((Date.now() - started) / 1000).toFixed(1)}s at ${state.server}\n`);
   process.env.GOPHERGUARD_TEST_KUBECONFIG = state.kubeconfig;
   process.env.GOPHERGUARD_TEST_SANDBOX_DIR = ownedDir;
+  if (state.gitea) {
+    process.env.GOPHERGUARD_TEST_GITEA_URL = state.gitea.url;
+    process.env.GOPHERGUARD_TEST_GITEA_TOKEN = state.gitea.token;
+    process.env.GOPHERGUARD_TEST_GITEA_USER = state.gitea.username;
+  }
 }
 
 // Silent: CI reads the test runner's summary as the last lines of output.

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeComponents, ensureComponents, type Tier } from '../sandbox/build-all.ts';
+import { describeComponents, ensureComponents, TIERS, type Tier } from '../sandbox/build-all.ts';
 import { sandboxStatus, startSandbox, stopSandbox, type SandboxState } from '../sandbox/cluster/sandbox.ts';
 import { defaultSandboxDir } from '../sandbox/paths.ts';
 import { SANDBOX_USAGE } from './sandbox-usage.ts';
@@ -25,12 +25,13 @@ export function parseSandboxOptions(args: string[]): { command: string | undefin
       nodes: { type: 'string', default: '3' },
     },
   });
-  if (values.tier !== '1' && values.tier !== '2') throw new UsageError(`--tier must be 1 or 2, not ${values.tier}`);
+  const tier = TIERS.find((t) => String(t) === values.tier);
+  if (tier === undefined) throw new UsageError(`--tier must be ${TIERS.slice(0, -1).join(', ')} or ${TIERS.at(-1)}, not ${values.tier}`);
   const nodes = Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 100) throw new UsageError(`--nodes must be a whole number from 1 to 100, not ${values.nodes}`);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(values.name)) throw new UsageError(`--name must be lower-case letters, digits and dashes, not ${values.name}`);
   const dir = values.dir ? resolve(values.dir) : defaultSandboxDir(values.name);
-  return { command: positionals[0], options: { tier: Number(values.tier) as Tier, dir, nodes } };
+  return { command: positionals[0], options: { tier, dir, nodes } };
 }
 
 export function usageLines(state: SandboxState): string[] {
@@ -39,8 +40,13 @@ export function usageLines(state: SandboxState): string[] {
     '',
     `# tier ${state.tier} sandbox at ${state.server}, ready in ${(state.startupMs / 1000).toFixed(1)}s; logs in ${state.dir}/logs`,
     '# kubectl get nodes          (any kubectl 1.34+ works with this kubeconfig)',
+    ...state.gitea ? [giteaLine(state)] : [],
     `# gopherguard sandbox down --dir ${state.dir}`,
   ];
+}
+
+function giteaLine(state: SandboxState): string {
+  return `# gitea at ${state.gitea?.url} as ${state.gitea?.username}; its token and password are under "gitea" in ${state.dir}/state.json`;
 }
 
 export async function runSandboxCommand(args: string[]): Promise<number> {
@@ -63,9 +69,11 @@ export async function runSandboxCommand(args: string[]): Promise<number> {
         return 1;
       }
       process.stdout.write(`tier ${status.state.tier} at ${status.state.server}: API server ${status.apiserverReady ? 'ready' : 'NOT ready'}\n`);
+      if (status.state.gitea) process.stdout.write(`gitea at ${status.state.gitea.url}: API ${status.giteaReady ? 'ready' : 'NOT ready'}\n`);
       for (const c of status.components) process.stdout.write(`  ${c.name.padEnd(24)} pid ${String(c.pid).padEnd(8)} ${c.running ? 'running' : 'STOPPED'}  ${c.logFile}\n`);
       process.stdout.write(`export KUBECONFIG=${status.state.kubeconfig}\n`);
-      return status.apiserverReady && status.components.every((c) => c.running) ? 0 : 1;
+      const ready = status.apiserverReady && status.giteaReady !== false;
+      return ready && status.components.every((c) => c.running) ? 0 : 1;
     }
     case 'build': {
       const built = await ensureComponents(options.tier, report);

@@ -1,11 +1,23 @@
 import { formatDuration, resolveComponent, type ComponentName, type Report, type ResolvedComponent } from './binaries/index.ts';
 import { loadVersions, type SandboxVersions } from './versions.ts';
 
-export type Tier = 1 | 2;
+export type Tier = 1 | 2 | 3;
 
-/** Components each tier runs, in build order (cheapest first, so failures show early). */
+export const TIERS: readonly Tier[] = [1, 2, 3];
+
+/**
+ * What each tier adds to the one below, in build order (cheapest first, so failures
+ * show early). Flux's source- and kustomize-controller are to join tier 3 beside Gitea.
+ */
+const TIER_COMPONENTS: Record<Tier, ComponentName[]> = {
+  1: ['etcd', 'kubernetes'],
+  2: ['kwok', 'kwok-assets', 'gitops-crds'],
+  3: ['gitea-assets', 'gitea'],
+};
+
+/** Components a tier runs: its own and those of every tier below it. */
 export function componentsFor(tier: Tier): ComponentName[] {
-  return tier === 1 ? ['etcd', 'kubernetes'] : ['etcd', 'kubernetes', 'kwok', 'kwok-assets', 'gitops-crds'];
+  return TIERS.filter((t) => t <= tier).flatMap((t) => TIER_COMPONENTS[t]);
 }
 
 export interface BuiltComponents {
@@ -23,7 +35,12 @@ export async function ensureComponents(tier: Tier, report: Report, env: NodeJS.P
   return { versions, components };
 }
 
+/** One line per component: how it was found, then its binaries' paths (or its folder of assets). */
 export function describeComponents(built: BuiltComponents): string[] {
-  return Object.values(built.components).map((c) =>
-    `${c.name} ${c.version}: ${c.source}${c.buildMs === undefined ? '' : ` in ${formatDuration(c.buildMs)}`}${c.dir ? ` (${c.dir})` : ''}`);
+  return Object.values(built.components).map((c) => {
+    const how = `${c.source}${c.buildMs === undefined ? '' : ` in ${formatDuration(c.buildMs)}`}`;
+    const binaries = Object.values(c.binaries);
+    const where = binaries.length > 0 ? binaries.join(', ') : `${c.dir ?? ''}/`;
+    return `${c.name} ${c.version}: ${how}: ${where}`;
+  });
 }

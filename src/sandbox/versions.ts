@@ -7,6 +7,7 @@ export const SandboxVersions = z.object({
   kubernetes: z.string().regex(/^1\.\d+\.\d+$/, 'kubernetes must look like 1.36.3'),
   etcd: z.string().regex(/^3\.\d+\.\d+$/, 'etcd must look like 3.6.9'),
   kwok: z.string().regex(/^0\.\d+\.\d+$/, 'kwok must look like 0.8.0'),
+  gitea: z.string().regex(/^1\.\d+\.\d+$/, 'gitea must look like 1.26.4'),
   // Only their CRDs are used (tier 2); the controllers themselves are not built.
   fluxSourceController: z.string().regex(/^\d+\.\d+\.\d+$/, 'fluxSourceController must look like 1.9.1'),
   fluxKustomizeController: z.string().regex(/^\d+\.\d+\.\d+$/, 'fluxKustomizeController must look like 1.9.4'),

@@ -146,6 +146,42 @@ const fetchGitOpsCrds: Recipe = async (ctx) => {
   await writeFile(join(ctx.outDir, 'SOURCE'), `${Object.values(modules).join(', ')}: config/crd/bases, manifests/crds\n`);
 };
 
+/**
+ * Gitea's go.mod has module-to-module replaces, which `go install` refuses, so it is built
+ * inside a copy of its module, which needs no edits. Its SQLite driver (mattn/go-sqlite3,
+ * behind the `sqlite` tag) is C: CGO and gcc. Without the `bindata` tag the binary reads
+ * templates and options from STATIC_ROOT_PATH, which gitea-assets provides.
+ */
+const buildGitea: Recipe = async (ctx) => {
+  const label = `gitea ${ctx.version}`;
+  const source = await moduleDir(ctx, label, `code.gitea.io/gitea@v${ctx.version}`);
+  const tree = join(ctx.workDir, 'gitea');
+  await cp(source, tree, { recursive: true });
+  await chmodTree(tree);
+  const tags = 'sqlite sqlite_unlock_notify';
+  await go(ctx, label, tree, [
+    'build', '-v', '-trimpath', '-tags', tags,
+    '-ldflags', `-s -w -X main.Version=${ctx.version} -X 'main.Tags=${tags}'`,
+    '-o', join(ctx.outDir, 'gitea'), '.',
+  ], { CGO_ENABLED: '1' });
+};
+
+/**
+ * The files Gitea reads from STATIC_ROOT_PATH when built without bindata: templates,
+ * options (licences, gitignores, readmes, labels, locales: auto_init reads them) and
+ * public. The frontend bundle is not in the module, so the web UI is unstyled; the API
+ * and git over HTTP do not need it. Apart from the binary, which an env var may supply.
+ */
+const fetchGiteaAssets: Recipe = async (ctx) => {
+  const label = `gitea ${ctx.version} assets`;
+  const source = await moduleDir(ctx, label, `code.gitea.io/gitea@v${ctx.version}`);
+  for (const folder of ['templates', 'options', 'public']) {
+    await cp(join(source, folder), join(ctx.outDir, folder), { recursive: true });
+  }
+  await chmodTreeWritable(ctx.outDir);
+  await writeFile(join(ctx.outDir, 'SOURCE'), `code.gitea.io/gitea@v${ctx.version}: templates, options, public\n`);
+};
+
 async function chmodTree(dir: string): Promise<void> {
   // The module cache is read-only; go mod edit must write go.mod in the copy.
   await chmod(dir, 0o755);
@@ -153,11 +189,21 @@ async function chmodTree(dir: string): Promise<void> {
   await chmod(join(dir, 'go.sum'), 0o644).catch(() => undefined);
 }
 
+/** Copies out of the module cache keep its read-only modes, which would block rm as non-root. */
+async function chmodTreeWritable(dir: string): Promise<void> {
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    await chmod(join(entry.parentPath, entry.name), entry.isDirectory() ? 0o755 : 0o644);
+  }
+  await chmod(dir, 0o755);
+}
+
 export interface ComponentSpec {
   /** Key in sandbox/versions.json, or several for an asset bundle taken from several modules. */
   versionKey: VersionKey | readonly VersionKey[];
   /** Files the recipe leaves in its output folder, each overridable by an env var. */
   binaries: Array<{ file: string; envVar: string }>;
+  /** Tools the build needs besides go (checked before it starts). */
+  tools?: string[];
   recipe: Recipe;
 }
 
@@ -174,6 +220,8 @@ export const COMPONENTS = {
   },
   kwok: { versionKey: 'kwok', binaries: [{ file: 'kwok', envVar: 'GOPHERGUARD_KWOK' }], recipe: buildKwok },
   'kwok-assets': { versionKey: 'kwok', binaries: [], recipe: fetchKwokAssets },
+  gitea: { versionKey: 'gitea', binaries: [{ file: 'gitea', envVar: 'GOPHERGUARD_GITEA' }], tools: ['gcc'], recipe: buildGitea },
+  'gitea-assets': { versionKey: 'gitea', binaries: [], recipe: fetchGiteaAssets },
   'gitops-crds': { versionKey: ['fluxSourceController', 'fluxKustomizeController', 'argocd'], binaries: [], recipe: fetchGitOpsCrds },
 } satisfies Record<string, ComponentSpec>;
 

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import { chmod, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { MissingToolError } from '../preflight.ts';
 import { BinaryNotUsableError, resolveComponent } from './resolve.ts';
 
-const versions = { kubernetes: '1.36.3', etcd: '3.6.9', kwok: '0.8.0', fluxSourceController: '1.9.1', fluxKustomizeController: '1.9.4', argocd: '3.5.1' };
+const versions = { kubernetes: '1.36.3', etcd: '3.6.9', kwok: '0.8.0', gitea: '1.26.4', fluxSourceController: '1.9.1', fluxKustomizeController: '1.9.4', argocd: '3.5.1' };
 
 async function executable(dir: string, name: string): Promise<string> {
   await mkdir(dir, { recursive: true });
@@ -47,6 +47,16 @@ test('a build without Go says in one sentence what to install', async () => {
   await assert.rejects(
     resolveComponent('etcd', { versions, env: { GOPHERGUARD_SANDBOX_CACHE: cache, PATH: '/nonexistent' } }),
     (error: unknown) => error instanceof MissingToolError && error.tool === 'go' && /needs `go` to build etcd 3\.6\.9 .* install Go 1\.26/.test(error.message),
+  );
+});
+
+test('a cgo build (Gitea) asks for a C compiler before it starts', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'resolve-nogcc-'));
+  await executable(join(dir, 'bin'), 'go');
+  await symlink('/bin/sh', join(dir, 'bin', 'sh')); // preflight asks sh where each tool is
+  await assert.rejects(
+    resolveComponent('gitea', { versions, env: { GOPHERGUARD_SANDBOX_CACHE: join(dir, 'cache'), PATH: join(dir, 'bin') } }),
+    (error: unknown) => error instanceof MissingToolError && error.tool === 'gcc' && /needs `gcc` to build gitea 1\.26\.4/.test(error.message),
   );
 });
 

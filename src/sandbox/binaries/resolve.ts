@@ -6,7 +6,7 @@ import { requireTools } from '../preflight.ts';
 import type { SandboxVersions } from '../versions.ts';
 import { withFileLock } from './file-lock.ts';
 import { formatDuration, type Report } from './go-command.ts';
-import { COMPONENTS, componentVersion, type ComponentName } from './recipes.ts';
+import { COMPONENTS, componentVersion, type ComponentName, type ComponentSpec } from './recipes.ts';
 
 export interface ResolveOptions {
   versions: SandboxVersions;
@@ -42,7 +42,7 @@ export class BinaryNotUsableError extends Error {
 export async function resolveComponent(name: ComponentName, options: ResolveOptions): Promise<ResolvedComponent> {
   const env = options.env ?? process.env;
   const report = options.report ?? (() => undefined);
-  const spec = COMPONENTS[name];
+  const spec: ComponentSpec = COMPONENTS[name];
   const version = componentVersion(spec, options.versions);
 
   const fromEnv: Record<string, string> = {};
@@ -67,7 +67,7 @@ export async function resolveComponent(name: ComponentName, options: ResolveOpti
   });
   if (await exists(dir)) return result('cache');
 
-  requireTools(['go'], `to build ${name} ${version} for the sandbox`, env);
+  requireTools(['go', ...spec.tools ?? []], `to build ${name} ${version} for the sandbox`, env);
   await mkdir(join(binaryCacheRoot(env), name), { recursive: true });
   return withFileLock(
     `${dir}.lock`,

@@ -9,6 +9,8 @@ export interface SandboxPorts {
   controllerManager: number;
   scheduler: number;
   kwokServer: number;
+  /** Tier 3 only. */
+  gitea?: number;
 }
 
 export const PORT_NAMES: Array<keyof SandboxPorts> = [

@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, type KubernetesObject, type V1Node } from '@kubernetes/client-node';
 import { ensureComponents, type Tier } from '../build-all.ts';
@@ -6,6 +6,7 @@ import { formatDuration, type Report } from '../binaries/index.ts';
 import { isAlive } from '../binaries/file-lock.ts';
 import { repoPath } from '../paths.ts';
 import { createAll, crdsEstablished, readManifests } from './apply.ts';
+import { startGitea, type GiteaAccess } from './gitea.ts';
 import { PORT_NAMES, apiserverArgs, controllerManagerArgs, etcdArgs, schedulerArgs, type SandboxPorts } from './control-plane.ts';
 import { kwokArgs } from './kwok.ts';
 import { simulatedNode } from './nodes.ts';
@@ -35,6 +36,8 @@ export interface SandboxState {
   startedAt: string;
   /** Milliseconds from the call to a ready cluster, binaries already built. */
   startupMs: number;
+  /** Tier 3: the forge, its admin user and an access token with every scope. */
+  gitea?: GiteaAccess;
 }
 
 const STATE_FILE = 'state.json';
@@ -50,8 +53,8 @@ export class SandboxRunningError extends Error {
  * Starts a sandbox cluster of real components as local processes on free loopback ports
  * and returns once it answers: tier 1 is etcd and kube-apiserver; tier 2 adds the
  * controller manager, the scheduler, KWOK with the stage library, simulated nodes, the
- * behaviour controller and the Flux and Argo CD CRDs. On any failure everything already
- * started is stopped again.
+ * behaviour controller and the Flux and Argo CD CRDs; tier 3 adds Gitea with an admin
+ * user and an access token. On any failure everything already started is stopped again.
  */
 export async function startSandbox(options: SandboxOptions): Promise<SandboxState> {
   const report = options.report ?? (() => undefined);
@@ -71,8 +74,9 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
   await rm(join(dir, 'etcd'), { recursive: true, force: true });
   await mkdir(join(dir, 'logs'), { recursive: true });
   const pki = await createPki(join(dir, 'pki'));
-  const portList = await freePorts(PORT_NAMES.length);
-  const ports = Object.fromEntries(PORT_NAMES.map((name, i) => [name, portList[i]])) as unknown as SandboxPorts;
+  const portNames: Array<keyof SandboxPorts> = options.tier >= 3 ? [...PORT_NAMES, 'gitea'] : PORT_NAMES;
+  const portList = await freePorts(portNames.length);
+  const ports = Object.fromEntries(portNames.map((name, i) => [name, portList[i]])) as unknown as SandboxPorts;
   const server = `https://127.0.0.1:${ports.apiserver}`;
   const kubeconfig = join(dir, 'kubeconfig');
   await writeKubeconfig(kubeconfig, pki, server, `gopherguard-sandbox-${ports.apiserver}`);
@@ -125,6 +129,12 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
       await waitUntil(kcm, 'creating service accounts', () => defaultServiceAccountExists(kc));
       await waitUntil(apiserver, 'serving the GitOps CRDs', () => crdsEstablished(kc, gitopsCrds.map((c) => c.metadata?.name ?? '')));
       report(`kwok manages ${nodeNames.length} simulated nodes`);
+    }
+    if (options.tier >= 3) {
+      const staticRoot = built.components['gitea-assets']?.dir;
+      if (!staticRoot || ports.gitea === undefined) throw new Error('gitea assets or port were not resolved');
+      state.gitea = await startGitea({ binary: bin('gitea', 'gitea'), staticRoot, dir, port: ports.gitea, launch });
+      report(`gitea is serving at ${state.gitea.url} (user ${state.gitea.username}; token and password in ${join(dir, STATE_FILE)})`);
     }
     state.startupMs = Date.now() - started;
     await saveState(state);
@@ -179,6 +189,7 @@ export async function stopSandbox(dir: string): Promise<{ stopped: number }> {
   if (busy.length > 0) throw new Error(`the sandbox in ${dir} stopped, but ports ${busy.join(', ')} are still in use`);
   await rm(join(dir, STATE_FILE), { force: true });
   await rm(join(dir, 'etcd'), { recursive: true, force: true });
+  await rm(join(dir, 'gitea'), { recursive: true, force: true });
   return { stopped: alive };
 }
 
@@ -195,8 +206,11 @@ export async function readSandboxState(dir: string): Promise<SandboxState | unde
   }
 }
 
+/** Owner-only, like the kubeconfig: it holds Gitea's token and password. */
 async function saveState(state: SandboxState): Promise<void> {
-  await writeFile(join(state.dir, STATE_FILE), `${JSON.stringify(state, null, 2)}\n`);
+  const file = join(state.dir, STATE_FILE);
+  await writeFile(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+  await chmod(file, 0o600); // mode applies only when the file is created
 }
 
 export interface ComponentStatus {
@@ -206,13 +220,22 @@ export interface ComponentStatus {
   logFile: string;
 }
 
-export async function sandboxStatus(dir: string): Promise<{ state: SandboxState; components: ComponentStatus[]; apiserverReady: boolean } | undefined> {
+export interface SandboxStatus {
+  state: SandboxState;
+  components: ComponentStatus[];
+  apiserverReady: boolean;
+  /** Tier 3: whether Gitea's API answers. */
+  giteaReady?: boolean;
+}
+
+export async function sandboxStatus(dir: string): Promise<SandboxStatus | undefined> {
   const state = await readSandboxState(dir);
   if (!state) return undefined;
   const components = state.processes.map((p) => ({ name: p.name, pid: p.pid, running: isAlive(p.pid), logFile: p.logFile }));
   const pki = adminPki(dir);
   const apiserverReady = await probeOk({ url: `${state.server}/readyz`, pki });
-  return { state, components, apiserverReady };
+  const giteaReady = state.gitea ? await probeOk({ url: `${state.gitea.url}/api/v1/version` }) : undefined;
+  return { state, components, apiserverReady, giteaReady };
 }
 
 /** The CA and admin client certificate of a sandbox already created (for probes). */
