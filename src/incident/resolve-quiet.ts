@@ -1,8 +1,11 @@
 import type { HealingIncident } from '../api/healing-incident.ts';
 import type { IncidentStore } from './incident-store.ts';
 
-/** Phases in which no fix has been made yet, so a recovery is the subject's own. */
-export const UNTOUCHED_PHASES: ReadonlySet<string> = new Set(['Detected', 'Diagnosed', 'Proposed']);
+/**
+ * Phases in which no fix has been made yet, so a recovery is the subject's own. An open
+ * pull request is not merged: when the failure goes away meanwhile, its PR is closed.
+ */
+export const UNTOUCHED_PHASES: ReadonlySet<string> = new Set(['Detected', 'Diagnosed', 'Proposed', 'PullRequestOpen']);
 
 export interface QuietIncidents {
   store: IncidentStore;

@@ -3,6 +3,7 @@ import { LeaderElector } from '../controller/index.ts';
 import { createLlmDiagnoser, type LlmDiagnoser, type LlmDiagnoserOptions } from '../diagnose/llm/index.ts';
 import { Redactor } from '../redact/index.ts';
 import { DiagnosisController } from '../reconcile/diagnosis-controller.ts';
+import { RemediationController, type RemediationControllerOptions } from '../reconcile/remediation-controller.ts';
 import { leaseApi } from '../controller/lease-lock.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import { ClusterCache } from '../reconcile/cluster-cache.ts';
@@ -27,6 +28,8 @@ export interface OperatorOptions {
   onLostLeadership?: () => void;
   /** The LLM diagnoser's settings: the operator's default model (from the environment), timeouts, retries. */
   llm?: LlmDiagnoserOptions;
+  /** Remediation knobs for tests: a forge client, a crash after a step, the PR poll interval. */
+  remediation?: Pick<RemediationControllerOptions, 'forgeFor' | 'afterStep' | 'pullRequestPollMs'>;
 }
 
 /**
@@ -40,6 +43,7 @@ export class Operator {
   private watches: WatchController | undefined;
   private gitops: GitOpsController | undefined;
   private diagnosis: DiagnosisController | undefined;
+  private remediation: RemediationController | undefined;
   /** One per process: its cache, budgets and circuit breakers outlive a leadership change. */
   private readonly diagnoser: LlmDiagnoser;
   readonly redactor = new Redactor();
@@ -135,9 +139,16 @@ export class Operator {
       log: (message, fields) => log(message === 'incident diagnosed' ? 'info' : 'warn', message, fields),
     });
     this.metrics.trackQueue('diagnosis', this.diagnosis.queue);
+    this.remediation = new RemediationController({
+      ...this.options.remediation,
+      client, cache: this.cache, redact: (text) => this.redactor.redactText(text), hooks: this.metrics.hooksFor('remediation'),
+      log: (message, fields) => log(message === 'remediation failed' ? 'warn' : 'info', message, fields),
+    });
+    this.metrics.trackQueue('remediation', this.remediation.queue);
     this.workloads.start();
     this.watches.start();
     this.diagnosis.start();
+    this.remediation.start();
     // Not awaited: Flux or Argo CD may be missing or slow to answer, which must not hold up the rest.
     void this.gitops.start().catch((error: unknown) => log('error', 'gitops controller did not start', { error: String(error) }));
     // Work that arrived before we led was queued by nobody: look at everything once.
@@ -148,11 +159,12 @@ export class Operator {
   }
 
   private async stopControllers(): Promise<void> {
-    const running = [this.workloads, this.watches, this.gitops, this.diagnosis];
+    const running = [this.workloads, this.watches, this.gitops, this.diagnosis, this.remediation];
     this.workloads = undefined;
     this.watches = undefined;
     this.gitops = undefined;
     this.diagnosis = undefined;
+    this.remediation = undefined;
     await Promise.all(running.map((c) => c?.stop()));
   }
 

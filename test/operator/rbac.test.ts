@@ -26,6 +26,7 @@ before(async () => {
   await createAll(cluster.kubeConfig, [
     ...await readManifests(join(root, 'deploy', 'operator', 'namespace.yaml')),
     ...await readManifests(join(root, 'deploy', 'operator', 'rbac.yaml')),
+    ...await readManifests(join(root, 'deploy', 'operator', 'admission-policy.yaml')),
   ]);
   await waitFor('the gopherguard ServiceAccount', async () => Boolean(await cluster.core.readNamespacedServiceAccount({ name: 'gopherguard', namespace: 'gopherguard-system' })));
   const token = await cluster.core.createNamespacedServiceAccountToken({ name: 'gopherguard', namespace: 'gopherguard-system', body: { spec: { audiences: [], expirationSeconds: 3600 } } });
@@ -59,9 +60,20 @@ test('the operator does its whole job as its ServiceAccount, and nothing it trie
   await waitFor('an IncidentDetected event on the Deployment', async () => (await eventsFor(cluster, ns, 'broken')).some((e) => e.reason === 'IncidentDetected'), 30_000);
   assert.deepEqual(logged.filter((line) => /forbidden|403/i.test(line)), []);
 
-  // Least privilege: the identity can read workloads but not change them, nor list Secrets.
-  const patch = await client.mergePatch(`/apis/apps/v1/namespaces/${ns}/deployments/broken`, { spec: { replicas: 0 } }).catch((error: unknown) => error);
+  // Least privilege: the identity can read workloads and dry-run a change, but not change
+  // them (RBAC forbids a patch; the admission policy denies an update that is not a dry-run),
+  // nor list Secrets.
+  const path = `/apis/apps/v1/namespaces/${ns}/deployments/broken`;
+  const patch = await client.mergePatch(path, { spec: { replicas: 0 } }).catch((error: unknown) => error);
   assert.equal((patch as KubeApiError).code, 403);
+  const live = await client.get<{ metadata: { resourceVersion: string }; spec: { replicas: number } }>(path);
+  const changed = { ...live, spec: { ...live.spec, replicas: 3 } };
+  await waitFor('the admission policy to be in force', async () => {
+    const update = await client.replace(path, changed).catch((error: unknown) => error);
+    return update instanceof Error && /Git is the only way in/.test(update.message);
+  }, 20_000);
+  await client.replace(path, changed, { query: { dryRun: 'All' } });
+  assert.equal((await client.get<{ spec: { replicas: number } }>(path)).spec.replicas, 1, 'nothing was changed');
   const secrets = await client.get(`/api/v1/namespaces/${ns}/secrets`).catch((error: unknown) => error);
   assert.equal((secrets as KubeApiError).code, 403);
 });

@@ -1,0 +1,292 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { AegisWatchSpec } from '../api/aegis-watch.ts';
+import { parseAegisWatch } from '../api/crd.ts';
+import type { HealingIncident, IncidentPhase, PullRequest as PullRequestStatus } from '../api/healing-incident.ts';
+import { WorkQueue, runWorkers, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
+import type { RemedyAction } from '../diagnose/remedy-action.ts';
+import { forgeForRepo, openRepoTree, type Forge, type ForgeKind, type RepoRef } from '../forge/index.ts';
+import { IncidentStore } from '../incident/incident-store.ts';
+import { EventRecorder } from '../k8s/event-recorder.ts';
+import type { KubeApiError, KubeClient, ListResult } from '../k8s/kube-client.ts';
+import { proposeEdit } from '../remediate/edit/index.ts';
+import { recursiveTree } from '../remediate/forge-tree.ts';
+import { applyAction, guardChange, DEFAULT_GUARD_LIMITS, type Workload as GuardWorkload } from '../remediate/guard/index.ts';
+import { pullRequestAllowance } from '../remediate/limits.ts';
+import { openPullRequest, type PullRequestStep } from '../remediate/open-pull-request.ts';
+import { pullRequestBody, pullRequestTitle } from '../remediate/pull-request-body.ts';
+import { locateSource, SourceError, type ArgoApplicationObject, type FluxGitRepositoryObject, type FluxKustomizationObject, type GitSource } from '../remediate/source/index.ts';
+import { actionFromDiagnosis } from '../remediate/stored-action.ts';
+import type { ClusterCache } from './cluster-cache.ts';
+import type { WorkloadKey } from './owners.ts';
+import { workloadObject } from './workload-view.ts';
+
+export interface RemediationControllerOptions {
+  client: KubeClient;
+  cache: ClusterCache;
+  redact: (text: string) => { text: string; count: number };
+  hooks?: WorkerHooks;
+  /** How often an open PR is looked at (merged? closed by a person?). */
+  pullRequestPollMs?: number;
+  /** Tests: another forge client (a fake of GitHub's API), or a crash after a step. */
+  forgeFor?: (repoURL: string, options: { kind?: ForgeKind; token: string; apiBaseUrl?: string }) => { forge: Forge; repo: RepoRef };
+  afterStep?: (step: PullRequestStep, incident: string) => void;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** Why nothing reaches Git for this incident, recorded on it, never retried by itself. */
+class Refusal extends Error {}
+
+/**
+ * From a diagnosis to Git: finds the workload's source, makes the minimal edit, passes it
+ * through the guard (policy and a server-side dry-run), records the proposal (Proposed),
+ * and, in pullRequest or autoMerge mode, opens exactly one PR per incident (PullRequestOpen),
+ * then follows it: merged → Merged, closed by a person → Suppressed; an incident that
+ * resolved itself closes its PR with a comment. Keys are incidents ("ns/name").
+ */
+export class RemediationController {
+  readonly queue = new WorkQueue();
+  private readonly subscriptions: Array<() => void> = [];
+  private readonly options: RemediationControllerOptions;
+  private readonly store: IncidentStore;
+  private readonly events: EventRecorder;
+  private workers: Promise<void> | undefined;
+
+  constructor(options: RemediationControllerOptions) {
+    this.options = options;
+    this.store = new IncidentStore(options.client);
+    this.events = new EventRecorder(options.client);
+    const enqueue = (incident: HealingIncident, old?: HealingIncident) => {
+      if (old && old.status?.phase === incident.status?.phase && old.status?.pullRequest?.state === incident.status?.pullRequest?.state) return;
+      if (wantsWork(incident)) this.queue.add(`${incident.metadata.namespace}/${incident.metadata.name}`);
+    };
+    this.subscriptions.push(options.cache.incidents.on('add', enqueue), options.cache.incidents.on('update', enqueue));
+  }
+
+  start(): void {
+    for (const incident of this.options.cache.incidents.list()) {
+      if (wantsWork(incident)) this.queue.add(`${incident.metadata.namespace}/${incident.metadata.name}`);
+    }
+    this.workers = runWorkers(this.queue, 1, (key) => this.reconcile(key), {
+      ...this.options.hooks,
+      onError: (key, error) => this.options.log?.('remediation failed', { key, error: String(error) }),
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
+    await this.queue.shutDownWithDrain();
+    await this.workers;
+  }
+
+  async reconcile(key: string): Promise<ReconcileResult | void> {
+    const [namespace = '', name = ''] = key.split('/');
+    const incident = this.options.cache.incidents.get(namespace, name);
+    if (!incident?.status || !wantsWork(incident)) return;
+    const watchObject = this.options.cache.watches.get(namespace, incident.spec.watch);
+    const parsed = watchObject ? parseAegisWatch(watchObject) : undefined;
+    if (!parsed?.ok) return; // the watch's own status says what is wrong with it
+    const spec = parsed.value.spec;
+    const phase = incident.status.phase;
+    if (phase === 'Resolved') return this.closeResolved(incident, spec);
+    if (phase === 'PullRequestOpen') return this.follow(incident, spec);
+    try {
+      return await this.propose(incident, spec);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      await this.record(incident, { rejectedReason: error.message }, undefined, error.message);
+      this.options.log?.('no fix proposed', { incident: name, reason: error.message });
+    }
+  }
+
+  private async propose(incident: HealingIncident, spec: AegisWatchSpec): Promise<ReconcileResult | void> {
+    if (spec.mode === 'observe') return;
+    const stored = incident.status?.diagnosis;
+    if (!stored) return;
+    const parsedAction = actionFromDiagnosis(stored);
+    if (!parsedAction.ok) throw new Refusal(parsedAction.reason);
+    const action = parsedAction.action;
+    if (action.type === 'none') return; // explained; nothing to change in Git
+    const ref = incident.spec.workload as WorkloadKey;
+    const live = workloadObject(this.options.cache, ref) as (KubernetesObject & GuardWorkload) | undefined;
+    if (!live?.metadata?.name) throw new Refusal(`${ref.kind} ${ref.namespace}/${ref.name} is gone`);
+    // Objects from a list carry no kind or apiVersion; the guard and the dry-run need both.
+    const workload = { ...live, apiVersion: 'apps/v1', kind: ref.kind, metadata: { ...live.metadata, name: live.metadata.name } };
+
+    const source = await this.source(workload, spec);
+    const { forge, repo } = await this.forge(source, spec, incident.metadata.namespace ?? '');
+    const tree = recursiveTree(await openRepoTree(forge, repo, source.ref));
+    const proposal = await proposeEdit({ tree, source, workload, action });
+    if (!proposal.ok) throw new Refusal(`${proposal.kind === 'not-located' ? 'the field to change could not be located with certainty' : 'no edit'}: ${proposal.reason}`);
+
+    // The guard judges the object the edit is meant to produce, against the live one.
+    const revisions = this.options.cache.replicaSets.list(ref.namespace)
+      .filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.kind === ref.kind && o.name === ref.name))
+      .map((rs) => rs.spec?.template).filter((t) => t !== undefined);
+    const history = { revisions };
+    let after: GuardWorkload;
+    try {
+      after = applyAction(workload, action, { history });
+    } catch (error) {
+      throw new Refusal(`the action does not apply to ${ref.kind} ${ref.name}: ${(error as Error).message}`);
+    }
+    // The live object is what the GitOps engine applied from Git, so it is the baseline too.
+    const verdict = await guardChange(this.options.client, { action, before: workload, after, history, limits: DEFAULT_GUARD_LIMITS });
+    if (!verdict.ok) {
+      if (verdict.retryable) return { requeueAfterMs: 30_000 };
+      throw new Refusal(`the guard refused the change (${verdict.stage}): ${verdict.reasons.join('; ')}`);
+    }
+    const edit = proposal.edits[0];
+    const files = proposal.edits.map((e) => ({ path: e.path, content: e.after }));
+    const diff = proposal.edits.map((e) => e.diff).join('\n');
+    await this.record(incident, { file: edit?.path, diff: diff.slice(0, 16384) }, 'Proposed', `fix proposed in ${proposal.edits.map((e) => e.path).join(', ')}: ${proposal.summary}`);
+    if (spec.mode === 'suggest') return;
+
+    const allowance = pullRequestAllowance(incident, this.options.cache.incidents.list(), source.repoURL, spec.limits);
+    if (!allowance.ok) {
+      await this.record(incident, undefined, undefined, `pull request waiting: ${allowance.reason}`);
+      return { requeueAfterMs: allowance.retryAfterMs };
+    }
+    const redact = (text: string) => this.options.redact(text).text;
+    const outcome = await openPullRequest({
+      forge, repo, fingerprint: incident.spec.fingerprint, base: source.ref, files,
+      title: pullRequestTitle(incident, action),
+      body: pullRequestBody({ incident, action, file: edit?.path ?? '', diff, bounds: boundsOf(action), redact, personality: spec.personality }),
+      message: `${pullRequestTitle(incident, action)}\n\nHealingIncident ${incident.metadata.namespace}/${incident.metadata.name}: ${redact(incident.status?.diagnosis?.rootCause ?? '')}`,
+      afterStep: (step) => this.options.afterStep?.(step, incident.metadata.name ?? ''),
+    });
+    const pullRequest: PullRequestStatus & { repo: string } = {
+      url: outcome.pullRequest.url, number: outcome.pullRequest.number, branch: outcome.pullRequest.branch,
+      state: outcome.kind === 'merged' ? 'merged' : outcome.kind === 'rejected' ? 'closed' : 'open', repo: source.repoURL,
+    };
+    if (outcome.kind === 'rejected') {
+      await this.record(incident, undefined, 'Suppressed', `pull request #${pullRequest.number} was closed without merging: this fix will not be proposed again`, pullRequest);
+      return;
+    }
+    await this.record(incident, undefined, outcome.kind === 'merged' ? 'Merged' : 'PullRequestOpen', `pull request #${pullRequest.number} ${outcome.kind === 'merged' ? 'is merged' : 'is open'}: ${pullRequest.url}`, pullRequest);
+    if (outcome.kind === 'open' && outcome.created) {
+      await this.event(incident, 'PullRequestOpened', `pull request #${pullRequest.number}: ${pullRequest.url}`);
+    }
+    if (outcome.kind === 'open' && spec.mode === 'autoMerge') return { requeueAfterMs: 1000 };
+  }
+
+  /** An open PR: merged (or mergeable, in autoMerge mode) → Merged; closed by a person → Suppressed. */
+  private async follow(incident: HealingIncident, spec: AegisWatchSpec): Promise<ReconcileResult | void> {
+    const recorded = incident.status?.pullRequest as (PullRequestStatus & { repo?: string }) | undefined;
+    if (!recorded?.repo) return;
+    const { forge, repo } = await this.forge({ repoURL: recorded.repo } as GitSource, spec, incident.metadata.namespace ?? '');
+    let current = await forge.findPullRequest(repo, { branch: recorded.branch, state: 'all' });
+    if (current?.state === 'open' && spec.mode === 'autoMerge' && (await forge.isMergeable(repo, current.number)).state === 'mergeable') {
+      await forge.mergePullRequest(repo, current.number, 'squash');
+      current = { ...current, state: 'merged' };
+    }
+    if (current?.state === 'merged') {
+      await this.record(incident, undefined, 'Merged', `pull request #${current.number} is merged`, { ...recorded, state: 'merged' });
+      return;
+    }
+    if (current?.state === 'closed') {
+      await this.record(incident, undefined, 'Suppressed', `pull request #${current.number} was closed without merging: this fix will not be proposed again`, { ...recorded, state: 'closed' });
+      return;
+    }
+    return { requeueAfterMs: this.options.pullRequestPollMs ?? 60_000 };
+  }
+
+  /** The failure went away with nothing merged: the PR is not needed any more. */
+  private async closeResolved(incident: HealingIncident, spec: AegisWatchSpec): Promise<void> {
+    const recorded = incident.status?.pullRequest as (PullRequestStatus & { repo?: string }) | undefined;
+    if (!recorded?.repo || recorded.state !== 'open') return;
+    const { forge, repo } = await this.forge({ repoURL: recorded.repo } as GitSource, spec, incident.metadata.namespace ?? '');
+    const current = await forge.findPullRequest(repo, { branch: recorded.branch, state: 'all' });
+    if (current?.state === 'open') {
+      await forge.comment(repo, current.number, `The failure this fixes (HealingIncident \`${incident.metadata.namespace}/${incident.metadata.name}\`) has not been seen for a while and the workload is healthy without it, so GopherGuard closes this pull request.`);
+      await forge.closePullRequest(repo, current.number);
+    }
+    await this.record(incident, undefined, undefined, `resolved by itself; pull request #${recorded.number} closed`, { ...recorded, state: current?.state === 'merged' ? 'merged' : 'closed' });
+  }
+
+  private async source(workload: KubernetesObject & { kind: string; metadata: { name: string } }, spec: AegisWatchSpec): Promise<GitSource> {
+    const list = async <T>(path: string): Promise<T[]> => {
+      try {
+        return (await this.options.client.get<ListResult<T>>(path)).items;
+      } catch (error) {
+        if ((error as KubeApiError).code === 404 || (error as KubeApiError).code === 403) return []; // not installed, or not ours to read
+        throw error;
+      }
+    };
+    try {
+      return locateSource({
+        workload: workload as Parameters<typeof locateSource>[0]['workload'],
+        watch: { metadata: { namespace: workload.metadata.namespace }, spec },
+        kustomizations: spec.source.git ? [] : await list<FluxKustomizationObject>('/apis/kustomize.toolkit.fluxcd.io/v1/kustomizations'),
+        gitRepositories: spec.source.git ? [] : await list<FluxGitRepositoryObject>('/apis/source.toolkit.fluxcd.io/v1/gitrepositories'),
+        applications: spec.source.git ? [] : await list<ArgoApplicationObject>('/apis/argoproj.io/v1alpha1/applications'),
+      });
+    } catch (error) {
+      if (error instanceof SourceError) throw new Refusal(error.message);
+      throw error;
+    }
+  }
+
+  /** The forge of a source, with the token from the Secret the watch names. */
+  private async forge(source: Pick<GitSource, 'repoURL'>, spec: AegisWatchSpec, namespace: string): Promise<{ forge: Forge; repo: RepoRef }> {
+    const git = spec.source.git;
+    const secretRef = git?.secretRef ?? spec.forge?.secretRef;
+    if (!secretRef) throw new Refusal('no forge token: set spec.source.git.secretRef (or spec.forge.secretRef for Argo CD and Flux sources)');
+    let token: string | undefined;
+    try {
+      const secret = await this.options.client.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${namespace}/secrets/${secretRef.name}`);
+      const value = secret.data?.[secretRef.key];
+      token = value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8').trim();
+    } catch (error) {
+      if ((error as KubeApiError).code !== 404) throw error;
+    }
+    if (!token) throw new Refusal(`the forge token Secret ${namespace}/${secretRef.name} (key ${secretRef.key}) does not exist or is empty`);
+    const kind = git?.forge ?? spec.forge?.type;
+    const options = { token, ...(kind ? { kind } : {}), ...(spec.forge?.apiURL ? { apiBaseUrl: spec.forge.apiURL } : {}) };
+    return (this.options.forgeFor ?? ((url, o) => forgeForRepo(url, { ...o, log: (m: string) => this.options.log?.(m) })))(source.repoURL, options);
+  }
+
+  private async record(incident: HealingIncident, proposal: { file?: string; diff?: string; rejectedReason?: string } | undefined, phase: IncidentPhase | undefined, message: string, pullRequest?: PullRequestStatus): Promise<void> {
+    const { namespace = '', name = '' } = incident.metadata;
+    await this.store.updateStatus(namespace, name, (current) => {
+      if (!current.status) return undefined;
+      const at = new Date().toISOString();
+      const next = {
+        ...current.status,
+        message: message.slice(0, 1024),
+        ...(proposal ? { proposal: Object.fromEntries(Object.entries(proposal).filter(([, v]) => v !== undefined)) } : {}),
+        ...(pullRequest ? { pullRequest } : {}),
+        ...(phase && phase !== current.status.phase ? { phase, phaseTimestamps: { ...current.status.phaseTimestamps, [phase]: at } } : {}),
+      };
+      return JSON.stringify(next) === JSON.stringify(current.status) ? undefined : next;
+    });
+  }
+
+  private async event(incident: HealingIncident, reason: string, message: string): Promise<void> {
+    await this.events.record(
+      { apiVersion: 'gopherguard.dev/v1alpha1', kind: 'HealingIncident', name: incident.metadata.name, namespace: incident.metadata.namespace, uid: incident.metadata.uid },
+      'Normal', reason, message,
+    ).catch((error: unknown) => this.options.log?.('could not record an event', { error: String(error) }));
+  }
+}
+
+function wantsWork(incident: HealingIncident): boolean {
+  const status = incident.status;
+  if (!status) return false;
+  if (status.phase === 'Diagnosed') return !status.proposal?.rejectedReason;
+  if (status.phase === 'Proposed') return !status.pullRequest;
+  if (status.phase === 'PullRequestOpen') return true;
+  return status.phase === 'Resolved' && status.pullRequest?.state === 'open';
+}
+
+/** The guard's bounds for an action, in words, for the PR body. */
+function boundsOf(action: RemedyAction): string[] {
+  const common = ['only the fields this action may change were changed (checked on the resulting object)', 'no security setting was loosened; image repository, command, service account, kind and namespace unchanged', 'the API server accepted the result in a dry-run (fieldValidation=Strict)'];
+  switch (action.type) {
+    case 'raiseResource':
+      return [`${action.resource} ${action.field} at most ${DEFAULT_GUARD_LIMITS.maxFactor}x its current value and under ${action.resource === 'memory' ? DEFAULT_GUARD_LIMITS.memoryCap : DEFAULT_GUARD_LIMITS.cpuCap}`, ...common];
+    case 'setImageTag':
+      return ['the image repository is unchanged: only the tag, to one a previous revision ran', ...common];
+    default:
+      return common;
+  }
+}

@@ -1,0 +1,187 @@
+// Remediation against the run's real Gitea and API server: a crashing Deployment whose
+// manifest lives in a Gitea repository gets exactly one PR whose diff is the intended
+// line; an operator killed after each step and restarted still ends with one PR; an
+// incident that resolves itself closes its PR with a comment.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { parse } from 'yaml';
+import type { V1Deployment } from '@kubernetes/client-node';
+import type { HealingIncident } from '../../src/api/healing-incident.ts';
+import { Operator } from '../../src/operator/operator.ts';
+import type { PullRequestStep } from '../../src/remediate/open-pull-request.ts';
+import { createNamespace, deleteNamespace, testCluster, waitFor } from '../support/cluster.ts';
+import { installCrds } from '../support/crds.ts';
+import { createRepo, giteaApi, pullsOf, testGitea } from '../support/gitea.ts';
+import { createWatch, listIncidents } from '../support/gopherguard.ts';
+
+const cluster = testCluster();
+const gitea = testGitea();
+let ns: string;
+const operators: Operator[] = [];
+
+// The manifest as a person wrote it: comments, a flow map, an annotation the sandbox reads.
+const manifest = (name: string) => `# ${name}: the joke service
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+  labels: {app: ${name}, tier: web}
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: ${name}}
+  template:
+    metadata:
+      labels: {app: ${name}}
+      annotations:
+        sandbox.gopherguard.dev/needs-memory: 200Mi  # what the app really uses
+    spec:
+      containers:
+        - name: app
+          image: ghcr.io/gopherguard/jokeservice:1.0.0
+          ports: [{name: http, containerPort: 8080}]
+          resources:
+            limits:
+              memory: 128Mi   # too small: see the incident
+`;
+
+before(async () => {
+  await installCrds(cluster.client);
+  ns = await createNamespace(cluster, 'remediate');
+  await cluster.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'forge' }, stringData: { token: gitea.token } } });
+});
+after(async () => {
+  for (const operator of operators) await operator.stop().catch(() => undefined);
+  await deleteNamespace(cluster, ns);
+});
+
+/** A repo with the app's manifest, the same Deployment applied (as the GitOps engine would), and a watch on it. */
+async function deployFromGit(name: string, resolveAfterSeconds = 600, mode = 'pullRequest'): Promise<string> {
+  const text = manifest(name);
+  const { name: repo, cloneUrl } = await createRepo(gitea, name, { [`apps/${name}/deployment.yaml`]: text });
+  await cluster.apps.createNamespacedDeployment({ namespace: ns, body: parse(text) as V1Deployment });
+  await createWatch(cluster.kubeConfig, ns, name, {
+    targets: { workloads: [{ kind: 'Deployment', name }] },
+    source: { git: { repo: cloneUrl, forge: 'gitea', branch: 'main', path: `apps/${name}`, secretRef: { name: 'forge' } } },
+    detectors: { resolveAfterSeconds },
+    limits: { pullRequestsPerHour: 100 },
+    mode,
+  });
+  return repo;
+}
+
+function startOperator(afterStep?: (step: PullRequestStep, incident: string) => void): Operator {
+  const operator = new Operator({
+    client: cluster.client, namespace: ns, leaderElection: { enabled: false, namespace: ns, name: 'unused' },
+    health: { host: '127.0.0.1', port: 0 }, log: () => undefined,
+    remediation: { afterStep, pullRequestPollMs: 1000 },
+  });
+  operators.push(operator);
+  return operator;
+}
+
+const incidentOf = async (name: string): Promise<HealingIncident | undefined> =>
+  (await listIncidents(cluster.kubeConfig, ns)).find((i) => i.spec.workload.name === name && i.spec.signalClass === 'OOMKilled');
+
+async function prDiff(repo: string, number: number): Promise<string> {
+  const response = await fetch(`${gitea.url}/api/v1/repos/${gitea.user}/${repo}/pulls/${number}.diff`, { headers: { Authorization: `token ${gitea.token}` } });
+  return response.text();
+}
+
+test('an OOM-killed Deployment defined in Gitea gets one PR whose diff is exactly the memory line', async () => {
+  const repo = await deployFromGit('jokes');
+  const operator = startOperator();
+  await operator.start();
+  const incident = await waitFor('a PR on the incident', async () => {
+    const i = await incidentOf('jokes');
+    return i?.status?.phase === 'PullRequestOpen' ? i : undefined;
+  }, 120_000);
+  const pulls = await pullsOf(gitea, repo);
+  assert.equal(pulls.length, 1);
+  const [pull] = pulls;
+  assert.equal(pull?.head.ref, `gopherguard/${incident.spec.fingerprint}`);
+  assert.equal(incident.status?.pullRequest?.number, pull?.number);
+  assert.match(pull?.body ?? '', /raiseResource/);
+  const diff = await prDiff(repo, pull?.number ?? 0);
+  const changed = diff.split('\n').filter((l) => /^[-+](?![-+])/.test(l));
+  assert.deepEqual(changed, ['-              memory: 128Mi   # too small: see the incident', '+              memory: 256Mi   # too small: see the incident']);
+  assert.match(incident.status?.proposal?.diff ?? '', /\+ {14}memory: 256Mi/);
+  await operator.stop();
+});
+
+for (const crashAfter of ['commit', 'pull-request'] as const) {
+  test(`an operator killed after the ${crashAfter} step and restarted still ends with exactly one PR`, async () => {
+    const name = `crash-${crashAfter}`;
+    const repo = await deployFromGit(name);
+    let crashed = false;
+    const first = startOperator((step, incident) => {
+      if (step === crashAfter && incident.startsWith(name) && !crashed) {
+        crashed = true;
+        throw new Error(`simulated crash after ${step}`);
+      }
+    });
+    await first.start();
+    await waitFor(`the crash after ${crashAfter}`, async () => crashed, 120_000);
+    await first.stop();
+    const second = startOperator();
+    await second.start();
+    await waitFor('a PR on the incident', async () => (await incidentOf(name))?.status?.phase === 'PullRequestOpen', 120_000);
+    // Give a duplicate every chance to appear.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await second.stop();
+    const third = startOperator();
+    await third.start();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const pulls = await pullsOf(gitea, repo);
+    assert.equal(pulls.length, 1, `one PR after a crash after ${crashAfter} and two restarts`);
+    const branches = await giteaApi<Array<{ name: string }>>(gitea, 'GET', `/repos/${gitea.user}/${repo}/branches`);
+    assert.equal(branches.filter((b) => b.name.startsWith('gopherguard/')).length, 1);
+    await third.stop();
+  });
+}
+
+test('an incident that resolves itself closes its PR with a comment', async () => {
+  const name = 'healer';
+  const repo = await deployFromGit(name, 10);
+  const operator = startOperator();
+  await operator.start();
+  const incident = await waitFor('a PR', async () => {
+    const i = await incidentOf(name);
+    return i?.status?.phase === 'PullRequestOpen' ? i : undefined;
+  }, 120_000);
+  // Someone fixes it by hand in the cluster: the failure stops and the incident resolves.
+  const live = await cluster.apps.readNamespacedDeployment({ name, namespace: ns });
+  const container = live.spec?.template.spec?.containers[0];
+  if (container) container.resources = { limits: { memory: '256Mi' } };
+  await cluster.apps.replaceNamespacedDeployment({ name, namespace: ns, body: live });
+  await waitFor('the PR closed', async () => (await pullsOf(gitea, repo))[0]?.state === 'closed', 120_000);
+  const number = incident.status?.pullRequest?.number ?? 0;
+  const comments = await giteaApi<Array<{ body: string }>>(gitea, 'GET', `/repos/${gitea.user}/${repo}/issues/${number}/comments`);
+  assert.match(comments.at(-1)?.body ?? '', /has not been seen for a while/);
+  const resolved = await waitFor('the incident to record it', async () => {
+    const i = await incidentOf(name);
+    return i?.status?.pullRequest?.state === 'closed' ? i : undefined;
+  }, 30_000);
+  assert.equal(resolved.status?.phase, 'Resolved');
+  await operator.stop();
+});
+
+test('suggest mode records the diff on the incident and opens no PR; autoMerge merges it', async () => {
+  const suggested = await deployFromGit('suggested', 600, 'suggest');
+  const merged = await deployFromGit('merged', 600, 'autoMerge');
+  const operator = startOperator();
+  await operator.start();
+  const proposal = await waitFor('a proposal', async () => {
+    const i = await incidentOf('suggested');
+    return i?.status?.phase === 'Proposed' ? i.status.proposal : undefined;
+  }, 120_000);
+  assert.equal(proposal?.file, 'apps/suggested/deployment.yaml');
+  assert.match(proposal?.diff ?? '', /-\s+memory: 128Mi.*\n\+\s+memory: 256Mi/);
+  await waitFor('the autoMerge incident merged', async () => (await incidentOf('merged'))?.status?.phase === 'Merged', 120_000);
+  const [pull] = await pullsOf(gitea, merged);
+  assert.equal(pull?.merged, true);
+  const file = await giteaApi<{ content: string }>(gitea, 'GET', `/repos/${gitea.user}/${merged}/contents/apps/merged/deployment.yaml?ref=main`);
+  assert.match(Buffer.from(file.content, 'base64').toString(), /memory: 256Mi {3}# too small/);
+  assert.deepEqual(await pullsOf(gitea, suggested), [], 'suggest opens nothing');
+  await operator.stop();
+});
