@@ -16,9 +16,8 @@ export interface ForgeOptions {
   /** The REST root, e.g. `https://api.github.com`, `https://ghe.example/api/v3`, `https://gitlab.com/api/v4`. */
   apiBaseUrl: string;
   /**
-   * A personal, project, group or installation access token. GitHub App credentials (app
-   * id + private key) are not supported: `@octokit/auth-app` is not a dependency; mint an
-   * installation token outside and pass it here.
+   * A personal, project, group or installation access token. For a GitHub App, mint the
+   * installation token with githubAppToken (github/app-token.ts) and pass it here.
    */
   token: string;
   log?: ForgeLog;

@@ -9,3 +9,4 @@ export { ForgeError, isForgeError, scrubSecrets, type ForgeErrorCode } from './e
 export { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.ts';
 export { openRepoTree, repoTreeAt, type RepoTree } from './repo-tree.ts';
 export { gitBlobSha } from './git-blob.ts';
+export { githubAppToken, type GitHubAppCredentials } from './github/app-token.ts';

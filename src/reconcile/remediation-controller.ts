@@ -4,7 +4,7 @@ import { parseAegisWatch } from '../api/crd.ts';
 import type { HealingIncident, IncidentPhase, PullRequest as PullRequestStatus } from '../api/healing-incident.ts';
 import { WorkQueue, runWorkers, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
 import type { RemedyAction } from '../diagnose/remedy-action.ts';
-import { forgeForRepo, openRepoTree, type Forge, type ForgeKind, type RepoRef } from '../forge/index.ts';
+import { forgeForRepo, githubAppToken, openRepoTree, parseRepoUrl, type Forge, type ForgeKind, type RepoRef } from '../forge/index.ts';
 import { IncidentStore } from '../incident/incident-store.ts';
 import { EventRecorder } from '../k8s/event-recorder.ts';
 import type { KubeApiError, KubeClient, ListResult } from '../k8s/kube-client.ts';
@@ -231,16 +231,21 @@ export class RemediationController {
     const git = spec.source.git;
     const secretRef = git?.secretRef ?? spec.forge?.secretRef;
     if (!secretRef) throw new Refusal('no forge token: set spec.source.git.secretRef (or spec.forge.secretRef for Argo CD and Flux sources)');
-    let token: string | undefined;
+    let data: Record<string, string> = {};
     try {
       const secret = await this.options.client.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${namespace}/secrets/${secretRef.name}`);
-      const value = secret.data?.[secretRef.key];
-      token = value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8').trim();
+      data = Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8').trim()]));
     } catch (error) {
       if ((error as KubeApiError).code !== 404) throw error;
     }
-    if (!token) throw new Refusal(`the forge token Secret ${namespace}/${secretRef.name} (key ${secretRef.key}) does not exist or is empty`);
     const kind = git?.forge ?? spec.forge?.type;
+    let token = data[secretRef.key];
+    // A GitHub App instead of a token: the Secret holds appId, installationId and privateKey.
+    if (!token && data.appId && data.installationId && data.privateKey) {
+      const { apiBaseUrl } = parseRepoUrl(source.repoURL, { ...(kind ? { kind } : {}), ...(spec.forge?.apiURL ? { apiBaseUrl: spec.forge.apiURL } : {}) });
+      token = await githubAppToken(apiBaseUrl, { appId: data.appId, installationId: data.installationId, privateKey: data.privateKey });
+    }
+    if (!token) throw new Refusal(`the forge Secret ${namespace}/${secretRef.name} has no ${secretRef.key} (nor GitHub App appId, installationId and privateKey)`);
     const options = { token, ...(kind ? { kind } : {}), ...(spec.forge?.apiURL ? { apiBaseUrl: spec.forge.apiURL } : {}) };
     return (this.options.forgeFor ?? ((url, o) => forgeForRepo(url, { ...o, log: (m: string) => this.options.log?.(m) })))(source.repoURL, options);
   }

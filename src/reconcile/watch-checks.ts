@@ -28,14 +28,17 @@ export async function checkWatch(client: KubeClient, namespace: string, spec: Ae
     problems.push(...await mustExist(client, 'kustomize.toolkit.fluxcd.io', 'v1', 'kustomizations', ns, spec.source.flux.kustomization, 'Flux Kustomization', 'Flux'));
   }
   const refs = [
-    spec.source.git?.secretRef && { what: 'spec.source.git.secretRef', ...spec.source.git.secretRef },
+    spec.source.git?.secretRef && { what: 'spec.source.git.secretRef', forge: true, ...spec.source.git.secretRef },
+    spec.forge?.secretRef && { what: 'spec.forge.secretRef', forge: true, ...spec.forge.secretRef },
     spec.diagnoser.llm?.secretRef && { what: 'spec.diagnoser.llm.secretRef', ...spec.diagnoser.llm.secretRef },
     ...(spec.notifications ?? []).map((n, i) => ({ what: `spec.notifications[${i}].secretRef`, ...n.secretRef })),
-  ].filter((r): r is { what: string; name: string; key: string } => Boolean(r));
+  ].filter((r): r is { what: string; name: string; key: string; forge?: boolean } => Boolean(r));
   for (const ref of refs) {
     try {
       const secret = await client.get<V1Secret>(`/api/v1/namespaces/${namespace}/secrets/${ref.name}`);
-      if (!Object.hasOwn(secret.data ?? {}, ref.key)) {
+      // A forge Secret may hold GitHub App credentials instead of a token.
+      const app = ref.forge && ['appId', 'installationId', 'privateKey'].every((k) => Object.hasOwn(secret.data ?? {}, k));
+      if (!Object.hasOwn(secret.data ?? {}, ref.key) && !app) {
         problems.push({ reason: 'SecretNotFound', message: `${ref.what}: Secret ${namespace}/${ref.name} has no key "${ref.key}"` });
       }
     } catch (error) {
