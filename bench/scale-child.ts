@@ -11,7 +11,7 @@ export interface ChildResult {
   objects: Record<string, number>;
   /**
    * process.memoryUsage(): at boot (Node running this .ts file, nothing imported), after
-   * importing client-node and the operator's modules, after sync, after a forced GC.
+   * importing the operator's modules, after sync, after a forced GC.
    * The first two follow a forced GC.
    */
   boot: NodeJS.MemoryUsage;
