@@ -138,8 +138,13 @@ export class RemediationController {
     const edit = proposal.edits[0];
     const files = proposal.edits.map((e) => ({ path: e.path, content: e.after }));
     const diff = proposal.edits.map((e) => e.diff).join('\n');
-    await this.record(incident, { file: edit?.path, diff: diff.slice(0, 16384) }, 'Proposed', `fix proposed in ${proposal.edits.map((e) => e.path).join(', ')}: ${proposal.summary}`);
-    if (spec.mode === 'suggest') return;
+    const proposed = `fix proposed in ${proposal.edits.map((e) => e.path).join(', ')}: ${proposal.summary}`;
+    await this.record(incident, { file: edit?.path, diff: diff.slice(0, 16384) }, 'Proposed', proposed);
+    if (spec.mode === 'suggest') {
+      // The suggestion is announced where kubectl shows it (chat notifications build on these).
+      if (incident.status?.phase !== 'Proposed') await this.event(incident, 'FixProposed', `${proposed} (mode suggest: no pull request; the diff is in status.proposal)`);
+      return;
+    }
 
     const allowance = pullRequestAllowance(incident, this.options.cache.incidents.list(), source.repoURL, spec.limits);
     if (!allowance.ok) {

@@ -9,7 +9,7 @@ import type { V1Deployment } from '@kubernetes/client-node';
 import type { HealingIncident } from '../../src/api/healing-incident.ts';
 import { Operator } from '../../src/operator/operator.ts';
 import type { PullRequestStep } from '../../src/remediate/open-pull-request.ts';
-import { createNamespace, deleteNamespace, testCluster, waitFor } from '../support/cluster.ts';
+import { createNamespace, deleteNamespace, eventsFor, testCluster, waitFor } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
 import { createRepo, giteaApi, pullsOf, testGitea } from '../support/gitea.ts';
 import { createWatch, listIncidents } from '../support/gopherguard.ts';
@@ -176,6 +176,8 @@ test('suggest mode records the diff on the incident and opens no PR; autoMerge m
     return i?.status?.phase === 'Proposed' ? i.status.proposal : undefined;
   }, 120_000);
   assert.equal(proposal?.file, 'apps/suggested/deployment.yaml');
+  const suggestedIncident = await incidentOf('suggested');
+  await waitFor('a FixProposed event', async () => (await eventsFor(cluster, ns, suggestedIncident?.metadata.name ?? '')).some((e) => e.reason === 'FixProposed' && /mode suggest/.test(e.message ?? '')), 30_000);
   assert.match(proposal?.diff ?? '', /-\s+memory: 128Mi.*\n\+\s+memory: 256Mi/);
   await waitFor('the autoMerge incident merged', async () => (await incidentOf('merged'))?.status?.phase === 'Merged', 120_000);
   const [pull] = await pullsOf(gitea, merged);
