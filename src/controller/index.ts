@@ -6,6 +6,7 @@ export {
   type RateLimiter, type ControllerRateLimiterOptions, type ExponentialBackoffOptions, type TokenBucketOptions,
 } from './rate-limiter.ts';
 export { WorkQueue, type WorkQueueOptions, type WorkQueueStats } from './work-queue.ts';
+export { ControllerLoop } from './controller-loop.ts';
 export { runWorkers, type Reconcile, type ReconcileOutcome, type ReconcileResult, type WorkerHooks } from './run-workers.ts';
 export { TerminalError, ReconcilePanicError, isTerminalError } from './errors.ts';
 export { LeaderElector, LeaderElectionError, type LeaderCallbacks, type LeaderElectorOptions } from './leader-election.ts';

@@ -1,7 +1,7 @@
 import type { AegisWatchSpec } from '../api/aegis-watch.ts';
 import { parseAegisWatch } from '../api/crd.ts';
 import type { HealingIncident } from '../api/healing-incident.ts';
-import { WorkQueue, runWorkers, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
+import { ControllerLoop, WorkQueue, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
 import { analyzerInput } from '../diagnose/analyzer-input.ts';
 import { toIncidentDiagnosis, type LlmDiagnoser, type Redact } from '../diagnose/llm/index.ts';
 import { diagnoseWithRules } from '../diagnose/rules.ts';
@@ -39,12 +39,10 @@ const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
  */
 export class DiagnosisController {
   readonly queue = new WorkQueue();
-  /** Handlers on the shared cache, removed on stop so that a new leader term does not double them. */
-  private readonly subscriptions: Array<() => void> = [];
+  private readonly loop = new ControllerLoop(this.queue);
   private readonly options: DiagnosisControllerOptions;
   private readonly store: IncidentStore;
   private readonly events: EventRecorder;
-  private workers: Promise<void> | undefined;
 
   constructor(options: DiagnosisControllerOptions) {
     this.options = options;
@@ -53,24 +51,22 @@ export class DiagnosisController {
     const enqueue = (incident: HealingIncident) => {
       if (needsDiagnosis(incident)) this.queue.add(`${incident.metadata.namespace}/${incident.metadata.name}`);
     };
-    this.subscriptions.push(options.cache.incidents.on('add', enqueue));
-    this.subscriptions.push(options.cache.incidents.on('update', enqueue));
+    this.loop.subscribe(options.cache.incidents.on('add', enqueue));
+    this.loop.subscribe(options.cache.incidents.on('update', enqueue));
   }
 
   start(): void {
     for (const incident of this.options.cache.incidents.list()) {
       if (needsDiagnosis(incident)) this.queue.add(`${incident.metadata.namespace}/${incident.metadata.name}`);
     }
-    this.workers = runWorkers(this.queue, this.options.concurrency ?? 2, (key) => this.reconcile(key), {
+    this.loop.run(this.options.concurrency ?? 2, (key) => this.reconcile(key), {
       ...this.options.hooks,
       onError: (key, error) => this.options.log?.('diagnosis failed', { key, error: String(error) }),
     });
   }
 
   async stop(): Promise<void> {
-    for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
-    await this.queue.shutDownWithDrain();
-    await this.workers;
+    await this.loop.stop();
   }
 
   async reconcile(key: string): Promise<ReconcileResult | void> {

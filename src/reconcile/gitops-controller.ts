@@ -1,6 +1,6 @@
 import type { AegisWatch } from '../api/aegis-watch.ts';
 import { parseAegisWatch } from '../api/crd.ts';
-import { WorkQueue, runWorkers, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
+import { ControllerLoop, WorkQueue, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
 import { gitOpsSignals, type GitOpsSignal } from '../detect/gitops-signals.ts';
 import { incidentName } from '../detect/signal.ts';
 import { gitOpsEvidence } from '../evidence/gitops-evidence.ts';
@@ -41,12 +41,10 @@ export interface GitOpsControllerOptions {
  */
 export class GitOpsController {
   readonly queue = new WorkQueue();
-  /** Handlers on the shared cache, removed on stop so that a new leader term does not double them. */
-  private readonly subscriptions: Array<() => void> = [];
+  private readonly loop = new ControllerLoop(this.queue);
   readonly sources: GitOpsInformers;
   private readonly options: GitOpsControllerOptions;
   private readonly store: IncidentStore;
-  private workers: Promise<void> | undefined;
   private started = false;
   private stopped = false;
 
@@ -70,13 +68,13 @@ export class GitOpsController {
       }
       void this.cover();
     };
-    for (const event of ['add', 'update', 'delete'] as const) this.subscriptions.push(options.cache.watches.on(event, onWatch));
+    for (const event of ['add', 'update', 'delete'] as const) this.loop.subscribe(options.cache.watches.on(event, onWatch));
   }
 
   /** Starts the workers and the informers; resolves once each informer had its first try. */
   async start(): Promise<void> {
     this.started = true;
-    this.workers = runWorkers(this.queue, this.options.concurrency ?? 1, (key) => this.reconcile(key), {
+    this.loop.run(this.options.concurrency ?? 1, (key) => this.reconcile(key), {
       ...this.options.hooks,
       onError: (key, error) => this.options.log?.('gitops reconcile failed', { key, error: String(error) }),
     });
@@ -88,11 +86,9 @@ export class GitOpsController {
   }
 
   async stop(): Promise<void> {
-    for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
     this.stopped = true;
     this.sources.stop();
-    await this.queue.shutDownWithDrain();
-    await this.workers;
+    await this.loop.stop();
   }
 
   /** Opens the informers the current watches need and closes the ones nobody needs. */

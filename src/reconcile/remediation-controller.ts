@@ -2,7 +2,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import type { AegisWatchSpec } from '../api/aegis-watch.ts';
 import { parseAegisWatch } from '../api/crd.ts';
 import type { HealingIncident, IncidentPhase, PullRequest as PullRequestStatus } from '../api/healing-incident.ts';
-import { WorkQueue, runWorkers, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
+import { ControllerLoop, WorkQueue, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
 import type { RemedyAction } from '../diagnose/remedy-action.ts';
 import { forgeForRepo, githubAppToken, openRepoTree, parseRepoUrl, type Forge, type ForgeKind, type RepoRef } from '../forge/index.ts';
 import { IncidentStore } from '../incident/incident-store.ts';
@@ -45,11 +45,10 @@ class Refusal extends Error {}
  */
 export class RemediationController {
   readonly queue = new WorkQueue();
-  private readonly subscriptions: Array<() => void> = [];
+  private readonly loop = new ControllerLoop(this.queue);
   private readonly options: RemediationControllerOptions;
   private readonly store: IncidentStore;
   private readonly events: EventRecorder;
-  private workers: Promise<void> | undefined;
 
   constructor(options: RemediationControllerOptions) {
     this.options = options;
@@ -59,23 +58,21 @@ export class RemediationController {
       if (old && old.status?.phase === incident.status?.phase && old.status?.pullRequest?.state === incident.status?.pullRequest?.state) return;
       if (wantsWork(incident)) this.queue.add(`${incident.metadata.namespace}/${incident.metadata.name}`);
     };
-    this.subscriptions.push(options.cache.incidents.on('add', enqueue), options.cache.incidents.on('update', enqueue));
+    this.loop.subscribe(options.cache.incidents.on('add', enqueue), options.cache.incidents.on('update', enqueue));
   }
 
   start(): void {
     for (const incident of this.options.cache.incidents.list()) {
       if (wantsWork(incident)) this.queue.add(`${incident.metadata.namespace}/${incident.metadata.name}`);
     }
-    this.workers = runWorkers(this.queue, 1, (key) => this.reconcile(key), {
+    this.loop.run(1, (key) => this.reconcile(key), {
       ...this.options.hooks,
       onError: (key, error) => this.options.log?.('remediation failed', { key, error: String(error) }),
     });
   }
 
   async stop(): Promise<void> {
-    for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
-    await this.queue.shutDownWithDrain();
-    await this.workers;
+    await this.loop.stop();
   }
 
   async reconcile(key: string): Promise<ReconcileResult | void> {

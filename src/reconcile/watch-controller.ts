@@ -2,7 +2,7 @@ import type { AegisWatch, AegisWatchStatus } from '../api/aegis-watch.ts';
 import type { HealingIncident } from '../api/healing-incident.ts';
 import { GROUP, VERSION, type Condition } from '../api/common.ts';
 import { parseAegisWatch } from '../api/crd.ts';
-import { WorkQueue, runWorkers, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
+import { ControllerLoop, WorkQueue, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
 import { EventRecorder } from '../k8s/event-recorder.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import type { ClusterCache } from './cluster-cache.ts';
@@ -28,18 +28,16 @@ export interface WatchControllerOptions {
  */
 export class WatchController {
   readonly queue = new WorkQueue();
-  /** Handlers on the shared cache, removed on stop so that a new leader term does not double them. */
-  private readonly subscriptions: Array<() => void> = [];
+  private readonly loop = new ControllerLoop(this.queue);
   private readonly options: WatchControllerOptions;
   private readonly events: EventRecorder;
-  private workers: Promise<void> | undefined;
 
   constructor(options: WatchControllerOptions) {
     this.options = options;
     this.events = new EventRecorder(options.client);
     const enqueue = (w: AegisWatch) => this.queue.add(`${w.metadata.namespace}/${w.metadata.name}`);
-    this.subscriptions.push(options.cache.watches.on('add', enqueue));
-    this.subscriptions.push(options.cache.watches.on('update', (w, old) => {
+    this.loop.subscribe(options.cache.watches.on('add', enqueue));
+    this.loop.subscribe(options.cache.watches.on('update', (w, old) => {
       // Our own status writes come back as updates; only a spec change needs a reconcile now.
       if (w.metadata.generation !== old?.metadata.generation || !w.status) enqueue(w);
     }));
@@ -48,20 +46,18 @@ export class WatchController {
       if (old && old.status?.phase === i.status?.phase) return;
       this.queue.add(`${i.metadata.namespace}/${i.spec.watch}`);
     };
-    for (const event of ['add', 'update', 'delete'] as const) this.subscriptions.push(options.cache.incidents.on(event, fromIncident));
+    for (const event of ['add', 'update', 'delete'] as const) this.loop.subscribe(options.cache.incidents.on(event, fromIncident));
   }
 
   start(): void {
-    this.workers = runWorkers(this.queue, 1, (key) => this.reconcile(key), {
+    this.loop.run(1, (key) => this.reconcile(key), {
       ...this.options.hooks,
       onError: (key, error) => this.options.log?.('watch reconcile failed', { key, error: String(error) }),
     });
   }
 
   async stop(): Promise<void> {
-    for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
-    await this.queue.shutDownWithDrain();
-    await this.workers;
+    await this.loop.stop();
   }
 
   async reconcile(key: string): Promise<ReconcileResult | void> {

@@ -7,7 +7,7 @@ import { assessWorkload } from '../detect/workload-signals.ts';
 import { incidentName, type Signal } from '../detect/signal.ts';
 import { collectLogs, summarizeEvidence } from '../evidence/evidence.ts';
 import { templateChange } from '../evidence/template-change.ts';
-import { WorkQueue, runWorkers, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
+import { ControllerLoop, WorkQueue, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import type { ClusterCache } from './cluster-cache.ts';
 import { detectorSettings } from './detector-settings.ts';
@@ -34,12 +34,10 @@ export interface WorkloadControllerOptions {
  */
 export class WorkloadController {
   readonly queue = new WorkQueue();
-  /** Handlers on the shared cache, removed on stop so that a new leader term does not double them. */
-  private readonly subscriptions: Array<() => void> = [];
+  private readonly loop = new ControllerLoop(this.queue);
   private readonly options: WorkloadControllerOptions;
   private readonly store: IncidentStore;
   private readonly events: EventRecorder;
-  private workers: Promise<void> | undefined;
 
   constructor(options: WorkloadControllerOptions) {
     this.options = options;
@@ -48,14 +46,14 @@ export class WorkloadController {
     const { cache } = options;
     const fromPod = (pod: V1Pod) => this.enqueuePod(pod);
     for (const event of ['add', 'update', 'delete'] as const) {
-      this.subscriptions.push(cache.pods.on(event, fromPod));
-      this.subscriptions.push(cache.deployments.on(event, (d) => this.enqueue({ kind: 'Deployment', namespace: d.metadata?.namespace ?? '', name: d.metadata?.name ?? '' })));
-      this.subscriptions.push(cache.statefulSets.on(event, (s) => this.enqueue({ kind: 'StatefulSet', namespace: s.metadata?.namespace ?? '', name: s.metadata?.name ?? '' })));
-      this.subscriptions.push(cache.daemonSets.on(event, (s) => this.enqueue({ kind: 'DaemonSet', namespace: s.metadata?.namespace ?? '', name: s.metadata?.name ?? '' })));
-      this.subscriptions.push(cache.watches.on(event, (w) => this.enqueueNamespace(w.metadata?.namespace ?? '')));
+      this.loop.subscribe(cache.pods.on(event, fromPod));
+      this.loop.subscribe(cache.deployments.on(event, (d) => this.enqueue({ kind: 'Deployment', namespace: d.metadata?.namespace ?? '', name: d.metadata?.name ?? '' })));
+      this.loop.subscribe(cache.statefulSets.on(event, (s) => this.enqueue({ kind: 'StatefulSet', namespace: s.metadata?.namespace ?? '', name: s.metadata?.name ?? '' })));
+      this.loop.subscribe(cache.daemonSets.on(event, (s) => this.enqueue({ kind: 'DaemonSet', namespace: s.metadata?.namespace ?? '', name: s.metadata?.name ?? '' })));
+      this.loop.subscribe(cache.watches.on(event, (w) => this.enqueueNamespace(w.metadata?.namespace ?? '')));
     }
     for (const event of ['add', 'update'] as const) {
-      this.subscriptions.push(cache.events.on(event, (e) => {
+      this.loop.subscribe(cache.events.on(event, (e) => {
         if (e.involvedObject.kind !== 'Pod') return;
         const pod = cache.pods.get(e.involvedObject.namespace, e.involvedObject.name ?? '');
         if (pod) this.enqueuePod(pod);
@@ -64,16 +62,14 @@ export class WorkloadController {
   }
 
   start(): void {
-    this.workers = runWorkers(this.queue, this.options.concurrency ?? 2, (key) => this.reconcile(key), {
+    this.loop.run(this.options.concurrency ?? 2, (key) => this.reconcile(key), {
       ...this.options.hooks,
       onError: (key, error) => this.options.log?.('reconcile failed', { key, error: String(error) }),
     });
   }
 
   async stop(): Promise<void> {
-    for (const unsubscribe of this.subscriptions.splice(0)) unsubscribe();
-    await this.queue.shutDownWithDrain();
-    await this.workers;
+    await this.loop.stop();
   }
 
   private enqueue(key: WorkloadKey): void {
