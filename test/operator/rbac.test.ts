@@ -24,7 +24,7 @@ const logged: string[] = [];
 before(async () => {
   await installCrds(cluster.client);
   await createAll(cluster.kubeConfig, [
-    ...await readManifests(join(root, 'deploy', 'operator', 'namespace.yaml')),
+    ...await readManifests(join(root, 'deploy', 'operator', '00-namespace.yaml')),
     ...await readManifests(join(root, 'deploy', 'operator', 'rbac.yaml')),
     ...await readManifests(join(root, 'deploy', 'operator', 'admission-policy.yaml')),
   ]);
