@@ -80,6 +80,8 @@ export const Detectors = z
     // An incident on which nothing was done yet closes as Resolved once its failure has
     // not been seen for this long: the workload healed by itself.
     resolveAfterSeconds: z.int().min(10).max(86400).default(300),
+    // After a fix is live, the workload must stay healthy this long to count as Healed.
+    verifySeconds: z.int().min(5).max(3600).default(120),
   })
   .prefault({});
 export type Detectors = z.output<typeof Detectors>;

@@ -4,6 +4,7 @@ import { createLlmDiagnoser, type LlmDiagnoser, type LlmDiagnoserOptions } from 
 import { Redactor } from '../redact/index.ts';
 import { DiagnosisController } from '../reconcile/diagnosis-controller.ts';
 import { RemediationController, type RemediationControllerOptions } from '../reconcile/remediation-controller.ts';
+import { VerificationController } from '../reconcile/verification-controller.ts';
 import { leaseApi } from '../controller/lease-lock.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import { ClusterCache } from '../reconcile/cluster-cache.ts';
@@ -44,6 +45,7 @@ export class Operator {
   private gitops: GitOpsController | undefined;
   private diagnosis: DiagnosisController | undefined;
   private remediation: RemediationController | undefined;
+  private verification: VerificationController | undefined;
   /** One per process: its cache, budgets and circuit breakers outlive a leadership change. */
   private readonly diagnoser: LlmDiagnoser;
   readonly redactor = new Redactor();
@@ -145,10 +147,16 @@ export class Operator {
       log: (message, fields) => log(message === 'remediation failed' ? 'warn' : 'info', message, fields),
     });
     this.metrics.trackQueue('remediation', this.remediation.queue);
+    this.verification = new VerificationController({
+      client, cache: this.cache, hooks: this.metrics.hooksFor('verification'),
+      log: (message, fields) => log('warn', message, fields),
+    });
+    this.metrics.trackQueue('verification', this.verification.queue);
     this.workloads.start();
     this.watches.start();
     this.diagnosis.start();
     this.remediation.start();
+    this.verification.start();
     // Not awaited: Flux or Argo CD may be missing or slow to answer, which must not hold up the rest.
     void this.gitops.start().catch((error: unknown) => log('error', 'gitops controller did not start', { error: String(error) }));
     // Work that arrived before we led was queued by nobody: look at everything once.
@@ -159,12 +167,13 @@ export class Operator {
   }
 
   private async stopControllers(): Promise<void> {
-    const running = [this.workloads, this.watches, this.gitops, this.diagnosis, this.remediation];
+    const running = [this.workloads, this.watches, this.gitops, this.diagnosis, this.remediation, this.verification];
     this.workloads = undefined;
     this.watches = undefined;
     this.gitops = undefined;
     this.diagnosis = undefined;
     this.remediation = undefined;
+    this.verification = undefined;
     await Promise.all(running.map((c) => c?.stop()));
   }
 

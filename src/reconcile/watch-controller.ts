@@ -90,6 +90,7 @@ export class WatchController {
       conditions: [...(watch.status?.conditions ?? []).filter((c) => c.type !== 'Ready'), ready],
       guardedWorkloads: guarded,
       openIncidents: open.length,
+      ...healingScore(mine),
       ...(newest?.metadata.name && newest.status?.firstSeen ? { lastIncident: { name: newest.metadata.name, at: newest.status.firstSeen } } : {}),
     };
     if (JSON.stringify(status) !== JSON.stringify(watch.status)) {
@@ -113,4 +114,14 @@ export class WatchController {
     }
     return count;
   }
+}
+
+/**
+ * The Healing Score: of the fixes that were verified, the share that healed, 0 to 100.
+ * Absent until one was (a watch that never needed a fix has no score, not a perfect one).
+ */
+export function healingScore(incidents: HealingIncident[]): { healingScore?: number } {
+  const healed = incidents.filter((i) => i.status?.phase === 'Healed').length;
+  const failed = incidents.filter((i) => i.status?.phase === 'Failed' && i.status.verification?.result === 'Failed').length;
+  return healed + failed === 0 ? {} : { healingScore: Math.round((1000 * healed) / (healed + failed)) / 10 };
 }

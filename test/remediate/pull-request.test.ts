@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { parse } from 'yaml';
-import type { V1Deployment } from '@kubernetes/client-node';
+import { CustomObjectsApi, type V1Deployment } from '@kubernetes/client-node';
 import type { HealingIncident } from '../../src/api/healing-incident.ts';
 import { Operator } from '../../src/operator/operator.ts';
 import type { PullRequestStep } from '../../src/remediate/open-pull-request.ts';
@@ -20,7 +20,7 @@ let ns: string;
 const operators: Operator[] = [];
 
 // The manifest as a person wrote it: comments, a flow map, an annotation the sandbox reads.
-const manifest = (name: string) => `# ${name}: the joke service
+const manifest = (name: string, needs = '200Mi') => `# ${name}: the joke service
 apiVersion: apps/v1
 kind: Deployment
 metadata:
@@ -34,7 +34,7 @@ spec:
     metadata:
       labels: {app: ${name}}
       annotations:
-        sandbox.gopherguard.dev/needs-memory: 200Mi  # what the app really uses
+        sandbox.gopherguard.dev/needs-memory: ${needs}  # what the app really uses
     spec:
       containers:
         - name: app
@@ -56,14 +56,14 @@ after(async () => {
 });
 
 /** A repo with the app's manifest, the same Deployment applied (as the GitOps engine would), and a watch on it. */
-async function deployFromGit(name: string, resolveAfterSeconds = 600, mode = 'pullRequest'): Promise<string> {
-  const text = manifest(name);
+async function deployFromGit(name: string, resolveAfterSeconds = 600, mode = 'pullRequest', needs = '200Mi'): Promise<string> {
+  const text = manifest(name, needs);
   const { name: repo, cloneUrl } = await createRepo(gitea, name, { [`apps/${name}/deployment.yaml`]: text });
   await cluster.apps.createNamespacedDeployment({ namespace: ns, body: parse(text) as V1Deployment });
   await createWatch(cluster.kubeConfig, ns, name, {
     targets: { workloads: [{ kind: 'Deployment', name }] },
     source: { git: { repo: cloneUrl, forge: 'gitea', branch: 'main', path: `apps/${name}`, secretRef: { name: 'forge' } } },
-    detectors: { resolveAfterSeconds },
+    detectors: { resolveAfterSeconds, verifySeconds: 5 },
     limits: { pullRequestsPerHour: 100 },
     mode,
   });
@@ -185,5 +185,42 @@ test('suggest mode records the diff on the incident and opens no PR; autoMerge m
   const file = await giteaApi<{ content: string }>(gitea, 'GET', `/repos/${gitea.user}/${merged}/contents/apps/merged/deployment.yaml?ref=main`);
   assert.match(Buffer.from(file.content, 'base64').toString(), /memory: 256Mi {3}# too small/);
   assert.deepEqual(await pullsOf(gitea, suggested), [], 'suggest opens nothing');
+  await operator.stop();
+});
+
+/** Deploys what main now says, as a GitOps engine (or a person with kubectl) would after the merge. */
+async function deployMain(repo: string, name: string): Promise<void> {
+  const file = await giteaApi<{ content: string }>(gitea, 'GET', `/repos/${gitea.user}/${repo}/contents/apps/${name}/deployment.yaml?ref=main`);
+  const desired = parse(Buffer.from(file.content, 'base64').toString()) as V1Deployment;
+  const live = await cluster.apps.readNamespacedDeployment({ name, namespace: ns });
+  await cluster.apps.replaceNamespacedDeployment({ name, namespace: ns, body: { ...desired, metadata: { ...desired.metadata, resourceVersion: live.metadata?.resourceVersion } } });
+}
+
+test('after the merge: the fix goes live, the workload stays healthy, the incident is Healed; a fix that does not heal is Failed', async () => {
+  const good = await deployFromGit('verified', 600, 'autoMerge');
+  const bad = await deployFromGit('unlucky', 600, 'autoMerge', '300Mi'); // 256Mi is still too little
+  const operator = startOperator();
+  await operator.start();
+  for (const [repo, name] of [[good, 'verified'], [bad, 'unlucky']] as const) {
+    await waitFor(`${name} merged`, async () => (await incidentOf(name))?.status?.phase === 'Merged', 120_000);
+    await deployMain(repo, name);
+  }
+  const healed = await waitFor('verified healed', async () => {
+    const i = await incidentOf('verified');
+    return i?.status?.phase === 'Healed' ? i : undefined;
+  }, 120_000);
+  assert.equal(healed.status?.verification?.result, 'Healed');
+  assert.ok((healed.status?.verification?.timeToHealSeconds ?? 0) > 0);
+  assert.ok(healed.status?.phaseTimestamps?.Synced, 'it went through Synced');
+  const failed = await waitFor('unlucky failed', async () => {
+    const i = await incidentOf('unlucky');
+    return i?.status?.phase === 'Failed' ? i : undefined;
+  }, 120_000);
+  assert.equal(failed.status?.verification?.result, 'Failed');
+  assert.match(failed.status?.message ?? '', /the fix did not heal it: OOMKilled again/);
+  await waitFor('the watch scores', async () => {
+    const list = await cluster.kubeConfig.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: 'gopherguard.dev', version: 'v1alpha1', namespace: ns, plural: 'aegiswatches', name: 'verified' }) as { status?: { healingScore?: number } };
+    return list.status?.healingScore === 100;
+  }, 30_000);
   await operator.stop();
 });

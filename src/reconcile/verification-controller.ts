@@ -1,0 +1,136 @@
+import type { V1Deployment } from '@kubernetes/client-node';
+import { parseAegisWatch } from '../api/crd.ts';
+import type { HealingIncident, IncidentPhase } from '../api/healing-incident.ts';
+import { ControllerLoop, WorkQueue, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
+import { incidentName } from '../detect/signal.ts';
+import { DEFAULT_DETECTORS, assessWorkload } from '../detect/workload-signals.ts';
+import { IncidentStore } from '../incident/incident-store.ts';
+import { EventRecorder } from '../k8s/event-recorder.ts';
+import type { KubeClient } from '../k8s/kube-client.ts';
+import { actionFromDiagnosis } from '../remediate/stored-action.ts';
+import { currentRevisionPods, fixIsLive, rolledOut } from '../verify/fix-state.ts';
+import type { ClusterCache } from './cluster-cache.ts';
+import { detectorSettings } from './detector-settings.ts';
+import type { WorkloadKey } from './owners.ts';
+import { snapshotWorkload } from './workload-view.ts';
+
+export interface VerificationControllerOptions {
+  client: KubeClient;
+  cache: ClusterCache;
+  hooks?: WorkerHooks;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** How long a merged fix may take to show up in the cluster before the incident says so. */
+const SYNC_PATIENCE_MS = 15 * 60_000;
+
+/**
+ * After the merge: Merged → Synced once the fix is live in the cluster (whatever deployed
+ * it), then Healed when the workload's new revision stays free of the failure for the
+ * watch's detectors.verifySeconds with the rollout complete, or Failed as soon as the
+ * failure shows on a pod running the fix. Keys are incidents ("ns/name").
+ */
+export class VerificationController {
+  readonly queue = new WorkQueue();
+  private readonly loop = new ControllerLoop(this.queue);
+  private readonly options: VerificationControllerOptions;
+  private readonly store: IncidentStore;
+  private readonly events: EventRecorder;
+
+  constructor(options: VerificationControllerOptions) {
+    this.options = options;
+    this.store = new IncidentStore(options.client);
+    this.events = new EventRecorder(options.client);
+    const enqueue = (incident: HealingIncident) => {
+      if (verifying(incident)) this.queue.add(`${incident.metadata.namespace}/${incident.metadata.name}`);
+    };
+    this.loop.subscribe(options.cache.incidents.on('add', enqueue), options.cache.incidents.on('update', enqueue));
+  }
+
+  start(): void {
+    for (const incident of this.options.cache.incidents.list()) {
+      if (verifying(incident)) this.queue.add(`${incident.metadata.namespace}/${incident.metadata.name}`);
+    }
+    this.loop.run(1, (key) => this.reconcile(key), {
+      ...this.options.hooks,
+      onError: (key, error) => this.options.log?.('verification failed', { key, error: String(error) }),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.loop.stop();
+  }
+
+  async reconcile(key: string, now = Date.now()): Promise<ReconcileResult | void> {
+    const [namespace = '', name = ''] = key.split('/');
+    const incident = this.options.cache.incidents.get(namespace, name);
+    if (!incident?.status || !verifying(incident) || !incident.status.diagnosis) return;
+    const parsedAction = actionFromDiagnosis(incident.status.diagnosis);
+    if (!parsedAction.ok) return;
+    const watchObject = this.options.cache.watches.get(namespace, incident.spec.watch);
+    const parsed = watchObject ? parseAegisWatch(watchObject) : undefined;
+    const spec = parsed?.ok ? parsed.value.spec : undefined;
+    const ref = incident.spec.workload as WorkloadKey;
+    const snapshot = snapshotWorkload(this.options.cache, ref);
+    if (!snapshot) return;
+    const live = { ...snapshot.object, apiVersion: 'apps/v1', kind: ref.kind };
+    const stamps = incident.status.phaseTimestamps ?? {};
+
+    if (incident.status.phase === 'Merged') {
+      if (fixIsLive(live, parsedAction.action)) {
+        const seconds = spec?.detectors.verifySeconds ?? 120;
+        await this.move(incident, 'Synced', `the fix is live; watching the workload for ${seconds} s`, { result: 'Pending' });
+        return { requeueAfterMs: 1000 };
+      }
+      const mergedAt = Date.parse(stamps.Merged ?? '') || now;
+      if (now - mergedAt > SYNC_PATIENCE_MS) {
+        await this.move(incident, undefined, `merged ${Math.round((now - mergedAt) / 60_000)} min ago but not live in the cluster yet: is the GitOps engine syncing?`);
+      }
+      return { requeueAfterMs: 2000 };
+    }
+
+    // Synced: the failure must not come back on a pod that runs the fix.
+    const deployment = ref.kind === 'Deployment' ? snapshot.object as V1Deployment : undefined;
+    const pods = currentRevisionPods(deployment, snapshot.replicaSets, snapshot.view.pods);
+    const settings = spec ? detectorSettings(spec.detectors) : DEFAULT_DETECTORS;
+    const { signals } = assessWorkload({ ...snapshot.view, pods }, settings, new Date(now));
+    const again = signals.find((s) => incidentName(s) === name);
+    if (again) {
+      await this.move(incident, 'Failed', `the fix did not heal it: ${again.class} again on ${again.object.name}${again.reason ? ` (${again.reason})` : ''}`, { result: 'Failed', checkedAt: new Date(now).toISOString() });
+      await this.event(incident, 'Warning', 'VerificationFailed', `${ref.kind} ${ref.name}: the failure came back after the fix`);
+      return;
+    }
+    const syncedAt = Date.parse(stamps.Synced ?? '') || now;
+    const windowMs = (spec?.detectors.verifySeconds ?? 120) * 1000;
+    if (now - syncedAt < windowMs || !rolledOut(deployment)) return { requeueAfterMs: Math.max(500, Math.min(5000, syncedAt + windowMs - now)) };
+    const since = Date.parse(incident.status.firstSeen ?? stamps.Detected ?? '') || syncedAt;
+    const timeToHealSeconds = Math.round((now - since) / 100) / 10;
+    await this.move(incident, 'Healed', `healed: healthy for ${windowMs / 1000} s on the fix, ${timeToHealSeconds} s after the failure was first seen`, { result: 'Healed', timeToHealSeconds, checkedAt: new Date(now).toISOString() });
+    await this.event(incident, 'Normal', 'Healed', `${ref.kind} ${ref.name} healed in ${timeToHealSeconds} s`);
+  }
+
+  private async move(incident: HealingIncident, phase: IncidentPhase | undefined, message: string, verification?: { result: 'Healed' | 'Failed' | 'Pending'; timeToHealSeconds?: number; checkedAt?: string }): Promise<void> {
+    await this.store.updateStatus(incident.metadata.namespace ?? '', incident.metadata.name ?? '', (current) => {
+      if (!current.status || !verifying(current)) return undefined;
+      if (!phase && current.status.message === message) return undefined;
+      const at = new Date().toISOString();
+      return {
+        ...current.status,
+        message,
+        ...(verification ? { verification } : {}),
+        ...(phase ? { phase, phaseTimestamps: { ...current.status.phaseTimestamps, [phase]: at } } : {}),
+      };
+    });
+  }
+
+  private async event(incident: HealingIncident, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+    await this.events.record(
+      { apiVersion: 'gopherguard.dev/v1alpha1', kind: 'HealingIncident', name: incident.metadata.name, namespace: incident.metadata.namespace, uid: incident.metadata.uid },
+      type, reason, message,
+    ).catch((error: unknown) => this.options.log?.('could not record an event', { error: String(error) }));
+  }
+}
+
+function verifying(incident: HealingIncident): boolean {
+  return incident.status?.phase === 'Merged' || incident.status?.phase === 'Synced';
+}

@@ -1,0 +1,36 @@
+// Is the merged fix running, and is the workload healthy on it? Read from the cluster
+// alone, so it holds whatever deployed the fix (Flux, Argo CD, a person with kubectl).
+import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
+import type { RemedyAction } from '../diagnose/remedy-action.ts';
+import { applyAction, type Workload } from '../remediate/guard/index.ts';
+
+/**
+ * The fix is live when applying its action to the live workload changes nothing: the
+ * pod template already has what the PR set (a raised limit, the restored tag, the probe).
+ */
+export function fixIsLive(live: Workload, action: RemedyAction): boolean {
+  if (action.type === 'none' || action.type === 'revertCommit') return false;
+  try {
+    return JSON.stringify(applyAction(live, action).spec?.template) === JSON.stringify(live.spec?.template);
+  } catch {
+    return false;
+  }
+}
+
+/** The pods of the Deployment's newest revision: the ones running the fix. */
+export function currentRevisionPods(deployment: V1Deployment | undefined, replicaSets: V1ReplicaSet[], pods: V1Pod[]): V1Pod[] {
+  if (!deployment) return pods;
+  const revision = (rs: V1ReplicaSet) => Number(rs.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
+  const newest = [...replicaSets].sort((a, b) => revision(b) - revision(a))[0];
+  const hash = newest?.metadata?.labels?.['pod-template-hash'];
+  return hash ? pods.filter((p) => p.metadata?.labels?.['pod-template-hash'] === hash) : pods;
+}
+
+/** Every desired replica updated and available: the rollout of the fix is complete. */
+export function rolledOut(deployment: V1Deployment | undefined): boolean {
+  if (!deployment) return true;
+  const want = deployment.spec?.replicas ?? 1;
+  const status = deployment.status;
+  return (status?.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0)
+    && (status?.updatedReplicas ?? 0) >= want && (status?.availableReplicas ?? 0) >= want && (status?.replicas ?? 0) <= want;
+}
