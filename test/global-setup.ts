@@ -1,4 +1,4 @@
-// Starts one tier-3 sandbox (Kubernetes, KWOK, Gitea) for the whole test run (node --test
+// Starts one tier-3 sandbox (Kubernetes, KWOK, Gitea, Flux) for the whole test run (node --test
 // --test-global-setup) and hands its kubeconfig and Gitea to every test file through the
 // environment. Set GOPHERGUARD_TEST_KUBECONFIG (and GOPHERGUARD_TEST_GITEA_URL and
 // GOPHERGUARD_TEST_GITEA_TOKEN) to reuse a sandbox that is already running.

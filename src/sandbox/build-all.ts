@@ -7,12 +7,12 @@ export const TIERS: readonly Tier[] = [1, 2, 3];
 
 /**
  * What each tier adds to the one below, in build order (cheapest first, so failures
- * show early). Flux's source- and kustomize-controller are to join tier 3 beside Gitea.
+ * show early). Tier 3 is the GitOps loop: Gitea, and Flux's source- and kustomize-controller.
  */
 const TIER_COMPONENTS: Record<Tier, ComponentName[]> = {
   1: ['etcd', 'kubernetes'],
   2: ['kwok', 'kwok-assets', 'gitops-crds'],
-  3: ['gitea-assets', 'gitea'],
+  3: ['gitea-assets', 'gitea', 'flux-source-controller', 'flux-kustomize-controller'],
 };
 
 /** Components a tier runs: its own and those of every tier below it. */

@@ -8,7 +8,7 @@ export const SandboxVersions = z.object({
   etcd: z.string().regex(/^3\.\d+\.\d+$/, 'etcd must look like 3.6.9'),
   kwok: z.string().regex(/^0\.\d+\.\d+$/, 'kwok must look like 0.8.0'),
   gitea: z.string().regex(/^1\.\d+\.\d+$/, 'gitea must look like 1.26.4'),
-  // Only their CRDs are used (tier 2); the controllers themselves are not built.
+  // Their CRDs come with tier 2; the controllers are built and run in tier 3.
   fluxSourceController: z.string().regex(/^\d+\.\d+\.\d+$/, 'fluxSourceController must look like 1.9.1'),
   fluxKustomizeController: z.string().regex(/^\d+\.\d+\.\d+$/, 'fluxKustomizeController must look like 1.9.4'),
   argocd: z.string().regex(/^[1-9]\d*\.\d+\.\d+$/, 'argocd must look like 3.5.1'),

@@ -182,6 +182,25 @@ const fetchGiteaAssets: Recipe = async (ctx) => {
   await writeFile(join(ctx.outDir, 'SOURCE'), `code.gitea.io/gitea@v${ctx.version}: templates, options, public\n`);
 };
 
+/**
+ * Flux's controllers replace their api module with ./api, a nested module the zip leaves
+ * out; its tags are published, so dropping that one replace makes go resolve the version
+ * go.mod requires. Their other replaces pin published modules and stay. Built inside a
+ * copy of the module, as the replaces (which `go install` refuses) must apply.
+ */
+function buildFluxController(name: 'source-controller' | 'kustomize-controller'): Recipe {
+  return async (ctx) => {
+    const label = `${name} ${ctx.version}`;
+    const module = `github.com/fluxcd/${name}`;
+    const source = await moduleDir(ctx, label, `${module}@v${ctx.version}`);
+    const tree = join(ctx.workDir, name);
+    await cp(source, tree, { recursive: true });
+    await chmodTree(tree);
+    await go(ctx, label, tree, ['mod', 'edit', `-dropreplace=${module}/api`]);
+    await go(ctx, label, tree, ['build', '-v', '-trimpath', '-ldflags', '-s -w', '-o', join(ctx.outDir, name), '.']);
+  };
+}
+
 async function chmodTree(dir: string): Promise<void> {
   // The module cache is read-only; go mod edit must write go.mod in the copy.
   await chmod(dir, 0o755);
@@ -222,6 +241,16 @@ export const COMPONENTS = {
   'kwok-assets': { versionKey: 'kwok', binaries: [], recipe: fetchKwokAssets },
   gitea: { versionKey: 'gitea', binaries: [{ file: 'gitea', envVar: 'GOPHERGUARD_GITEA' }], tools: ['gcc'], recipe: buildGitea },
   'gitea-assets': { versionKey: 'gitea', binaries: [], recipe: fetchGiteaAssets },
+  'flux-source-controller': {
+    versionKey: 'fluxSourceController',
+    binaries: [{ file: 'source-controller', envVar: 'GOPHERGUARD_FLUX_SOURCE_CONTROLLER' }],
+    recipe: buildFluxController('source-controller'),
+  },
+  'flux-kustomize-controller': {
+    versionKey: 'fluxKustomizeController',
+    binaries: [{ file: 'kustomize-controller', envVar: 'GOPHERGUARD_FLUX_KUSTOMIZE_CONTROLLER' }],
+    recipe: buildFluxController('kustomize-controller'),
+  },
   'gitops-crds': { versionKey: ['fluxSourceController', 'fluxKustomizeController', 'argocd'], binaries: [], recipe: fetchGitOpsCrds },
 } satisfies Record<string, ComponentSpec>;
 

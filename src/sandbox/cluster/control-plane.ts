@@ -1,8 +1,9 @@
 import { join } from 'node:path';
+import type { FluxPorts } from './flux.ts';
 import type { Pki } from './pki.ts';
 
-/** Loopback ports of one sandbox, chosen free at start-up. */
-export interface SandboxPorts {
+/** Loopback ports of one sandbox, chosen free at start-up (Flux's: tier 3 only). */
+export interface SandboxPorts extends Partial<FluxPorts> {
   etcdClient: number;
   etcdPeer: number;
   apiserver: number;

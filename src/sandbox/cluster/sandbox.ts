@@ -6,6 +6,7 @@ import { formatDuration, type Report } from '../binaries/index.ts';
 import { isAlive } from '../binaries/file-lock.ts';
 import { repoPath } from '../paths.ts';
 import { createAll, crdsEstablished, readManifests } from './apply.ts';
+import { FLUX_PORT_NAMES, startFlux, type FluxPorts } from './flux.ts';
 import { startGitea, type GiteaAccess } from './gitea.ts';
 import { PORT_NAMES, apiserverArgs, controllerManagerArgs, etcdArgs, schedulerArgs, type SandboxPorts } from './control-plane.ts';
 import { kwokArgs } from './kwok.ts';
@@ -54,7 +55,7 @@ export class SandboxRunningError extends Error {
  * and returns once it answers: tier 1 is etcd and kube-apiserver; tier 2 adds the
  * controller manager, the scheduler, KWOK with the stage library, simulated nodes, the
  * behaviour controller and the Flux and Argo CD CRDs; tier 3 adds Gitea with an admin
- * user and an access token. On any failure everything already started is stopped again.
+ * user and an access token, and Flux's source- and kustomize-controller. On any failure everything already started is stopped again.
  */
 export async function startSandbox(options: SandboxOptions): Promise<SandboxState> {
   const report = options.report ?? (() => undefined);
@@ -74,7 +75,7 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
   await rm(join(dir, 'etcd'), { recursive: true, force: true });
   await mkdir(join(dir, 'logs'), { recursive: true });
   const pki = await createPki(join(dir, 'pki'));
-  const portNames: Array<keyof SandboxPorts> = options.tier >= 3 ? [...PORT_NAMES, 'gitea'] : PORT_NAMES;
+  const portNames: Array<keyof SandboxPorts> = options.tier >= 3 ? [...PORT_NAMES, 'gitea', ...FLUX_PORT_NAMES] : PORT_NAMES;
   const portList = await freePorts(portNames.length);
   const ports = Object.fromEntries(portNames.map((name, i) => [name, portList[i]])) as unknown as SandboxPorts;
   const server = `https://127.0.0.1:${ports.apiserver}`;
@@ -112,8 +113,9 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
       const assets = built.components['kwok-assets']?.dir;
       const gitops = built.components['gitops-crds']?.dir;
       if (!assets || !gitops) throw new Error('kwok assets or GitOps CRDs were not resolved');
-      // Flux's and Argo CD's CRDs, without their controllers: tests write status as the
-      // engines would. Pre-parsed JSON: YAML-parsing the 400 KB Application CRD is slow.
+      // Flux's and Argo CD's CRDs: in tier 2 no controller runs and tests write status as
+      // the engines would; tier 3 starts Flux's. Pre-parsed JSON: YAML-parsing the 400 KB
+      // Application CRD is slow.
       const gitopsCrds = JSON.parse(await readFile(join(gitops, 'crds.json'), 'utf8')) as KubernetesObject[];
       await createAll(kc, [...await readManifests(join(assets, 'crds')), ...gitopsCrds]);
       const kwok = await launch('kwok', bin('kwok', 'kwok'), kwokArgs(kubeconfig, ports), { KWOK_WORKDIR: join(dir, 'kwok') });
@@ -135,6 +137,12 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
       if (!staticRoot || ports.gitea === undefined) throw new Error('gitea assets or port were not resolved');
       state.gitea = await startGitea({ binary: bin('gitea', 'gitea'), staticRoot, dir, port: ports.gitea, launch });
       report(`gitea is serving at ${state.gitea.url} (user ${state.gitea.username}; token and password in ${join(dir, STATE_FILE)})`);
+      await startFlux({
+        sourceController: bin('flux-source-controller', 'source-controller'),
+        kustomizeController: bin('flux-kustomize-controller', 'kustomize-controller'),
+        dir, kubeconfig, ports: fluxPorts(ports), launch,
+      });
+      report(`flux source-controller and kustomize-controller are healthy (artifacts at http://127.0.0.1:${ports.fluxSourceStorage})`);
     }
     state.startupMs = Date.now() - started;
     await saveState(state);
@@ -145,6 +153,13 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
     await rm(join(dir, STATE_FILE), { force: true });
     throw error instanceof StartupError ? error : new StartupError(`the sandbox did not start: ${String(error)}`, { cause: error });
   }
+}
+
+function fluxPorts(ports: SandboxPorts): FluxPorts {
+  const picked = FLUX_PORT_NAMES.map((name) => [name, ports[name]] as const);
+  const missing = picked.filter(([, port]) => port === undefined).map(([name]) => name);
+  if (missing.length > 0) throw new Error(`no ports chosen for ${missing.join(', ')}`);
+  return Object.fromEntries(picked) as unknown as FluxPorts;
 }
 
 async function nodesReady(kc: KubeConfig, names: string[]): Promise<boolean> {
@@ -190,6 +205,7 @@ export async function stopSandbox(dir: string): Promise<{ stopped: number }> {
   await rm(join(dir, STATE_FILE), { force: true });
   await rm(join(dir, 'etcd'), { recursive: true, force: true });
   await rm(join(dir, 'gitea'), { recursive: true, force: true });
+  await rm(join(dir, 'flux'), { recursive: true, force: true });
   return { stopped: alive };
 }
 
