@@ -54,13 +54,17 @@ async function incidentsOf(watch: string): Promise<HealingIncident[]> {
 
 const now = () => new Date().toISOString();
 
-/** A Kustomization as `flux create kustomization` makes it; its status then as kustomize-controller writes it. */
+/**
+ * A Kustomization as `flux create kustomization` makes it; its status then as
+ * kustomize-controller writes it. Suspended, so that the sandbox's real kustomize-controller
+ * leaves the scripted status alone (test/sandbox/flux.test.ts covers real Flux).
+ */
 async function createKustomization(name: string): Promise<void> {
   await custom.createNamespacedCustomObject({
     ...FLUX, namespace: ns,
     body: {
       apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name },
-      spec: { interval: '1m', path: `./apps/${name}`, prune: true, sourceRef: { kind: 'GitRepository', name: 'shop' }, timeout: '4m30s' },
+      spec: { interval: '1m', path: `./apps/${name}`, prune: true, sourceRef: { kind: 'GitRepository', name: 'shop' }, timeout: '4m30s', suspend: true },
     },
   });
 }
