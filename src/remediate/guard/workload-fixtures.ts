@@ -2,17 +2,10 @@
 // the generated tests (dangerous mutations and legitimate fixes).
 import type { V1Container, V1Deployment, V1EnvVar, V1PodTemplateSpec, V1Probe } from '@kubernetes/client-node';
 import type { ChangeHistory } from './types.ts';
+import { mulberry32 } from '../../../test/support/prng.ts';
 
-/** mulberry32: small, fast and the same on every machine for a seed. */
 export function prng(seed: number): Rng {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return {
     next,
     int: (min, max) => min + Math.floor(next() * (max - min + 1)),
