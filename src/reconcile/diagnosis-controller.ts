@@ -9,7 +9,8 @@ import { DEFAULT_DETECTORS, assessWorkload } from '../detect/workload-signals.ts
 import { incidentName, type Signal } from '../detect/signal.ts';
 import { IncidentStore } from '../incident/incident-store.ts';
 import { EventRecorder } from '../k8s/event-recorder.ts';
-import type { KubeApiError, KubeClient } from '../k8s/kube-client.ts';
+import { readSecret } from '../k8s/secrets.ts';
+import type { KubeClient } from '../k8s/kube-client.ts';
 import type { ClusterCache } from './cluster-cache.ts';
 import { detectorSettings } from './detector-settings.ts';
 import { gatherDiagnosisInput } from './diagnosis-input.ts';
@@ -80,7 +81,7 @@ export class DiagnosisController {
     const facts = await this.gather(incident, spec);
     const rules = diagnoseWithRules(facts.input);
     const llm = spec?.diagnoser.engine === 'llm' ? spec.diagnoser.llm : undefined;
-    const apiKey = llm?.secretRef ? await this.readSecretKey(namespace, llm.secretRef) : undefined;
+    const apiKey = llm?.secretRef ? (await readSecret(this.options.client, namespace, llm.secretRef.name))?.[llm.secretRef.key] : undefined;
     const result = await this.options.llm.diagnose({
       fingerprint: incident.spec.fingerprint,
       signalClass: incident.spec.signalClass,
@@ -143,17 +144,6 @@ export class DiagnosisController {
     return { ...await gatherDiagnosisInput(this.options.client, snapshot, signal, signals, this.options.log), pods };
   }
 
-  /** The one key of the one Secret the watch names; never logged, never stored. */
-  private async readSecretKey(namespace: string, ref: { name: string; key: string }): Promise<string | undefined> {
-    try {
-      const secret = await this.options.client.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${namespace}/secrets/${ref.name}`);
-      const value = secret.data?.[ref.key];
-      return value === undefined ? undefined : Buffer.from(value, 'base64').toString('utf8').trim();
-    } catch (error) {
-      if ((error as KubeApiError).code !== 404) throw error;
-      return undefined; // the watch's status says the Secret is missing; the model is skipped
-    }
-  }
 }
 
 function needsDiagnosis(incident: HealingIncident): boolean {

@@ -7,6 +7,7 @@ import type { RemedyAction } from '../diagnose/remedy-action.ts';
 import { forgeForRepo, githubAppToken, openRepoTree, parseRepoUrl, type Forge, type ForgeKind, type RepoRef } from '../forge/index.ts';
 import { IncidentStore } from '../incident/incident-store.ts';
 import { EventRecorder } from '../k8s/event-recorder.ts';
+import { readSecret } from '../k8s/secrets.ts';
 import type { KubeApiError, KubeClient, ListResult } from '../k8s/kube-client.ts';
 import { proposeEdit } from '../remediate/edit/index.ts';
 import { recursiveTree } from '../remediate/forge-tree.ts';
@@ -233,13 +234,7 @@ export class RemediationController {
     const git = spec.source.git;
     const secretRef = git?.secretRef ?? spec.forge?.secretRef;
     if (!secretRef) throw new Refusal('no forge token: set spec.source.git.secretRef (or spec.forge.secretRef for Argo CD and Flux sources)');
-    let data: Record<string, string> = {};
-    try {
-      const secret = await this.options.client.get<{ data?: Record<string, string> }>(`/api/v1/namespaces/${namespace}/secrets/${secretRef.name}`);
-      data = Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8').trim()]));
-    } catch (error) {
-      if ((error as KubeApiError).code !== 404) throw error;
-    }
+    const data = await readSecret(this.options.client, namespace, secretRef.name) ?? {};
     const kind = git?.forge ?? spec.forge?.type;
     let token = data[secretRef.key];
     // A GitHub App instead of a token: the Secret holds appId, installationId and privateKey.

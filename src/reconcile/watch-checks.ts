@@ -1,6 +1,6 @@
-import type { V1Secret } from '@kubernetes/client-node';
 import type { AegisWatchSpec } from '../api/aegis-watch.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
+import { readSecret } from '../k8s/secrets.ts';
 
 /** One reason a watch cannot work, as a condition reason and a sentence a person can act on. */
 export interface WatchProblem {
@@ -34,16 +34,15 @@ export async function checkWatch(client: KubeClient, namespace: string, spec: Ae
     ...(spec.notifications ?? []).map((n, i) => ({ what: `spec.notifications[${i}].secretRef`, ...n.secretRef })),
   ].filter((r): r is { what: string; name: string; key: string; forge?: boolean } => Boolean(r));
   for (const ref of refs) {
-    try {
-      const secret = await client.get<V1Secret>(`/api/v1/namespaces/${namespace}/secrets/${ref.name}`);
-      // A forge Secret may hold GitHub App credentials instead of a token.
-      const app = ref.forge && ['appId', 'installationId', 'privateKey'].every((k) => Object.hasOwn(secret.data ?? {}, k));
-      if (!Object.hasOwn(secret.data ?? {}, ref.key) && !app) {
-        problems.push({ reason: 'SecretNotFound', message: `${ref.what}: Secret ${namespace}/${ref.name} has no key "${ref.key}"` });
-      }
-    } catch (error) {
-      if ((error as { code?: number }).code !== 404) throw error;
+    const data = await readSecret(client, namespace, ref.name);
+    if (!data) {
       problems.push({ reason: 'SecretNotFound', message: `${ref.what}: Secret ${namespace}/${ref.name} does not exist` });
+      continue;
+    }
+    // A forge Secret may hold GitHub App credentials instead of a token.
+    const app = ref.forge && ['appId', 'installationId', 'privateKey'].every((k) => Object.hasOwn(data, k));
+    if (!Object.hasOwn(data, ref.key) && !app) {
+      problems.push({ reason: 'SecretNotFound', message: `${ref.what}: Secret ${namespace}/${ref.name} has no key "${ref.key}"` });
     }
   }
   return problems;
