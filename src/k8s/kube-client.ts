@@ -11,6 +11,8 @@ import { promisify } from 'node:util';
 import type { ClusterAccess, ExecPlugin } from './kubeconfig.ts';
 
 const run = promisify(execFile);
+const maxRetryAfterAttempts = 10;
+const maxRetryAfterSeconds = 10;
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -31,11 +33,14 @@ export class KubeApiError extends Error {
   /** The HTTP status, named `code` as client-node's ApiException names it. */
   readonly code: number;
   readonly reason: string | undefined;
-  constructor(code: number, reason: string | undefined, message: string) {
+  /** Seconds the server asked us to wait before sending the same request again, if it did. */
+  readonly retryAfterSeconds: number | undefined;
+  constructor(code: number, reason: string | undefined, message: string, retryAfterSeconds?: number) {
     super(message);
     this.name = 'KubeApiError';
     this.code = code;
     this.reason = reason;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }
 
@@ -139,7 +144,24 @@ export class KubeClient {
     this.agent = undefined;
   }
 
+  /**
+   * Sends a request, and sends it again when the API server says it did not take it and
+   * when to come back: 429 (priority and fairness, or "storage is (re)initializing" just
+   * after a restart) or a 5xx with Retry-After. client-go does the same, ten times at most.
+   */
   private async send(method: string, path: string, options: RequestOptions): Promise<http.IncomingMessage> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.sendOnce(method, path, options);
+      } catch (error) {
+        const waitSeconds = error instanceof KubeApiError ? error.retryAfterSeconds : undefined;
+        if (waitSeconds === undefined || attempt >= maxRetryAfterAttempts || options.signal?.aborted) throw error;
+        await sleep(Math.min(waitSeconds, maxRetryAfterSeconds) * 1000, options.signal);
+      }
+    }
+  }
+
+  private async sendOnce(method: string, path: string, options: RequestOptions): Promise<http.IncomingMessage> {
     const url = new URL(this.base.pathname.replace(/\/$/, '') + path, this.base);
     for (const [name, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined && value !== '') url.searchParams.set(name, String(value));
@@ -170,7 +192,7 @@ export class KubeClient {
           resolveResponse(response);
           return;
         }
-        void readText(response).then((body) => reject(apiError(method, path, status, body)), reject);
+        void readText(response).then((body) => reject(apiError(method, path, status, body, response.headers['retry-after'])), reject);
       });
       request.end(payload);
     });
@@ -224,7 +246,7 @@ async function runExecPlugin(plugin: ExecPlugin): Promise<Credentials> {
   };
 }
 
-function apiError(method: string, path: string, status: number, body: string): KubeApiError {
+function apiError(method: string, path: string, status: number, body: string, retryAfter: string | undefined): KubeApiError {
   let reason: string | undefined;
   let message = body.slice(0, 1024);
   try {
@@ -234,7 +256,18 @@ function apiError(method: string, path: string, status: number, body: string): K
   } catch {
     // Not a Status object (a proxy's page): keep the text.
   }
-  return new KubeApiError(status, reason, `${method} ${path}: ${status}${reason ? ` ${reason}` : ''}: ${message}`);
+  // Retry-After counts only where client-go honours it: 429, or a 5xx that sets it.
+  const seconds = retryAfter !== undefined && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;
+  const retryAfterSeconds = status === 429 || status >= 500 ? seconds : undefined;
+  return new KubeApiError(status, reason, `${method} ${path}: ${status}${reason ? ` ${reason}` : ''}: ${message}`, retryAfterSeconds);
+}
+
+/** Waits, or stops waiting early (without throwing) when the request is aborted. */
+async function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  await new Promise<void>((done) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', () => { clearTimeout(timer); done(); }, { once: true });
+  });
 }
 
 /**

@@ -2,6 +2,9 @@
 // have (exec plugins, token files), errors with the server's reason, and watch streams.
 import assert from 'node:assert/strict';
 import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -101,4 +104,67 @@ test('a watch streams events as they happen and ends cleanly when aborted', asyn
   assert.deepEqual(seen.map((e) => [e.type, e.object.data?.a]), [['ADDED', '1'], ['MODIFIED', '2'], ['DELETED', '2']]);
   const missing = await client.get(`${path}/watched`).catch((error: unknown) => error);
   assert.equal((missing as KubeApiError).reason, 'NotFound');
+});
+
+/**
+ * A loopback proxy to the sandbox's API server that first answers some requests itself,
+ * as a kube-apiserver does while its storage (re)initializes after a restart.
+ */
+async function faultyProxy(refuse: (request: IncomingMessage, seen: number) => { status: number; retryAfter?: string } | undefined) {
+  const admin = fromKubeconfigFiles([process.env.GOPHERGUARD_TEST_KUBECONFIG ?? '']);
+  const upstream = new URL(admin.server);
+  const methods: string[] = [];
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    methods.push(request.method ?? '');
+    const fault = refuse(request, methods.length);
+    if (fault) {
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (fault.retryAfter) headers['retry-after'] = fault.retryAfter;
+      response.writeHead(fault.status, headers).end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'storage is (re)initializing', reason: 'TooManyRequests', code: fault.status }));
+      return;
+    }
+    const forwarded = httpsRequest({ host: upstream.hostname, port: upstream.port, path: request.url, method: request.method, headers: { ...request.headers, host: upstream.host }, ca: admin.ca, cert: admin.cert, key: admin.key }, (answer) => {
+      response.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(response);
+    });
+    forwarded.on('error', () => response.destroy());
+    request.pipe(forwarded);
+  });
+  await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
+  const file = join(dir, `proxy-${(server.address() as AddressInfo).port}`);
+  await writeFile(file, stringify({
+    'current-context': 'proxy',
+    contexts: [{ name: 'proxy', context: { cluster: 'proxy', user: 'proxy', namespace: ns } }],
+    clusters: [{ name: 'proxy', cluster: { server: `http://127.0.0.1:${(server.address() as AddressInfo).port}` } }],
+    users: [{ name: 'proxy', user: {} }],
+  }));
+  return { client: new KubeClient(fromKubeconfigFiles([file])), methods, close: () => server.close() };
+}
+
+test('a request the API server turns away with 429 and Retry-After is sent again, and takes effect once', async () => {
+  const proxy = await faultyProxy((_request, seen) => (seen <= 2 ? { status: 429, retryAfter: '1' } : undefined));
+  try {
+    const started = Date.now();
+    await proxy.client.create(`/api/v1/namespaces/${ns}/configmaps`, { metadata: { name: 'after-retry' }, data: { a: '1' } });
+    assert.deepEqual(proxy.methods, ['POST', 'POST', 'POST']);
+    assert.ok(Date.now() - started >= 2000, 'it waited the second the server asked for, twice');
+    const made = await cluster.core.readNamespacedConfigMap({ name: 'after-retry', namespace: ns });
+    assert.equal(made.data?.a, '1');
+  } finally {
+    proxy.client.close();
+    proxy.close();
+  }
+});
+
+test('a 500 without Retry-After is not repeated: the caller gets the error with its status', async () => {
+  const proxy = await faultyProxy(() => ({ status: 500 }));
+  try {
+    const failed = await proxy.client.get(`/api/v1/namespaces/${ns}/configmaps`).catch((error: unknown) => error);
+    assert.ok(failed instanceof KubeApiError);
+    assert.equal(failed.code, 500);
+    assert.equal(proxy.methods.length, 1);
+  } finally {
+    proxy.client.close();
+    proxy.close();
+  }
 });

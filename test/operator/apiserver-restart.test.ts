@@ -20,6 +20,8 @@ let kubeConfig: KubeConfig;
 let client: KubeClient;
 let operator: Operator;
 const ns = 'restart';
+// The operator's log, shown when the test fails: which watch was waiting on what.
+const operatorLog: string[] = [];
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'gopherguard-restart-'));
@@ -34,7 +36,8 @@ before(async () => {
   await createWatch(kubeConfig, ns, 'all', { targets: { selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } }, source: { git: { repo: 'https://git.example.test/a/b.git', forge: 'gitea' } } });
   operator = new Operator({
     client, namespace: ns, leaderElection: { enabled: false, namespace: ns, name: 'unused' },
-    health: { host: '127.0.0.1', port: 0 }, log: () => undefined,
+    health: { host: '127.0.0.1', port: 0 },
+    log: (level, message, fields) => void operatorLog.push(`${new Date().toISOString()} ${level} ${message} ${JSON.stringify(fields ?? {})}`),
   });
   await operator.start();
 });
@@ -53,7 +56,12 @@ test('detection resumes after a kube-apiserver restart and misses nothing that f
   await restartComponent(dir, 'kube-apiserver', 2000);
   // Fails the moment the API server is back, while the operator's watches reconnect.
   await apps.createNamespacedDeployment({ namespace: ns, body: deployment({ name: 'after', annotations: { 'sandbox.gopherguard.dev/needs-memory': '1Gi' }, container: { resources: { limits: { memory: '64Mi' } } } }) });
-  await waitFor('the incident after the restart', async () => (await listIncidents(kubeConfig, ns)).find((i) => i.spec.workload.name === 'after' && i.status?.phase === 'Detected'), 60_000);
+  // Every client (the controller manager, KWOK, the operator) reconnects on its own
+  // backoff of up to 30 s, as client-go's does, so on a loaded machine this takes a while.
+  await waitFor('the incident after the restart', async () => (await listIncidents(kubeConfig, ns)).find((i) => i.spec.workload.name === 'after' && i.status?.phase === 'Detected'), 120_000)
+    .catch((error: unknown) => {
+      throw new Error(`${String(error)}\noperator log:\n${operatorLog.slice(-40).join('\n')}`);
+    });
 
   const names = (await listIncidents(kubeConfig, ns)).map((i) => `${i.spec.workload.name}/${i.spec.signalClass}`).sort();
   assert.deepEqual(names, ['after/OOMKilled', 'before/ImagePull']);
