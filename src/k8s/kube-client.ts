@@ -66,6 +66,7 @@ export class KubeClient {
   readonly access: ClusterAccess;
   private readonly base: URL;
   private agent: http.Agent | undefined;
+  private watchAgent: http.Agent | undefined;
   private execCredentials: Credentials | undefined;
 
   constructor(access: ClusterAccess) {
@@ -141,7 +142,9 @@ export class KubeClient {
   /** Closes pooled connections (tests, shutdown). */
   close(): void {
     this.agent?.destroy();
+    this.watchAgent?.destroy();
     this.agent = undefined;
+    this.watchAgent = undefined;
   }
 
   /**
@@ -179,7 +182,7 @@ export class KubeClient {
     const request = (secure ? https : http).request(url, {
       method,
       headers,
-      agent: this.agentFor(secure, credentials),
+      agent: this.agentFor(secure, credentials, options.query?.watch === true),
       signal: options.signal,
       timeout: options.timeoutMs ?? 30_000,
     });
@@ -198,10 +201,16 @@ export class KubeClient {
     });
   }
 
-  private agentFor(secure: boolean, credentials: Credentials): http.Agent {
-    if (this.agent) return this.agent;
-    const common = { keepAlive: true, maxSockets: 16, scheduling: 'lifo' as const };
-    this.agent = secure
+  /**
+   * Requests share a pool of 16 sockets; each watch holds a socket for minutes, so
+   * watches get their own unbounded pool. In one pool, a dozen informers' watches took
+   * every socket and left lists and status writes queued behind them for good.
+   */
+  private agentFor(secure: boolean, credentials: Credentials, forWatch: boolean): http.Agent {
+    const existing = forWatch ? this.watchAgent : this.agent;
+    if (existing) return existing;
+    const common = { keepAlive: true, maxSockets: forWatch ? Infinity : 16, scheduling: 'lifo' as const };
+    const agent = secure
       ? new https.Agent({
         ...common,
         ca: this.access.ca,
@@ -210,7 +219,9 @@ export class KubeClient {
         rejectUnauthorized: !this.access.insecureSkipTlsVerify,
       })
       : new http.Agent(common);
-    return this.agent;
+    if (forWatch) this.watchAgent = agent;
+    else this.agent = agent;
+    return agent;
   }
 
   private async credentials(): Promise<Credentials> {

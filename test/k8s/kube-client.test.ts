@@ -168,3 +168,20 @@ test('a 500 without Retry-After is not repeated: the caller gets the error with 
     proxy.close();
   }
 });
+
+test('thirty open watches on one client leave requests a socket', async () => {
+  const client = new KubeClient(fromKubeconfigFiles([process.env.GOPHERGUARD_TEST_KUBECONFIG ?? '']));
+  const abort = new AbortController();
+  const path = `/api/v1/namespaces/${ns}/configmaps`;
+  try {
+    const watches = Array.from({ length: 30 }, () => client.watch(path, { timeoutSeconds: 60 }, () => undefined, abort.signal));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Aborted if it waits 10 s for a socket (the watches hold theirs for 60 s).
+    const answer = await client.get<ListResult<V1ConfigMap>>(path, { signal: AbortSignal.timeout(10_000) });
+    assert.ok(Array.isArray(answer.items), 'a list while every watch is open');
+    abort.abort();
+    await Promise.all(watches);
+  } finally {
+    client.close();
+  }
+});
