@@ -56,6 +56,9 @@ export const Evidence = z.object({
   restartCount: z.int().min(0).optional(),
   exitCode: z.int().optional(),
   reason: z.string().max(256).optional(),
+  /** GitOps failures: the Git revision the engine could not apply, and the last one it did. */
+  revision: z.string().max(256).optional(),
+  appliedRevision: z.string().max(256).optional(),
   events: z
     .array(z.object({ reason: z.string().max(256), message: z.string().max(512), count: z.int().min(0), lastSeen: DateTime }))
     .max(20)

@@ -282,3 +282,13 @@ test('no rule, no signal, or an action outside the bounds: an explanation with l
   const bounded = diagnose({ container: 'app', replicaSets: [revision('1', tpl(app({ image: `ghcr.io/g/joke:${longTag}` }))), revision('2', tpl(app({ image: 'ghcr.io/g/joke:nope' })))], signal: { class: 'ImagePull' } });
   assert.equal(bounded.action.type, 'none');
 });
+
+test('GitOpsSyncFailed after a clean revision: revert the commit Flux cannot apply; without one, explain only', () => {
+  const signal = { class: 'GitOpsSyncFailed' as const, reason: 'ReconciliationFailed', message: 'Deployment/shop/web dry-run failed: spec.replicas: Invalid value: -1' };
+  const failing = diagnoseWithRules({ replicaSets: [], signal, gitops: { kind: 'Kustomization', revision: `main@sha1:${'b'.repeat(40)}`, appliedRevision: `main@sha1:${'a'.repeat(40)}` } });
+  assert.deepEqual(failing.action, { type: 'revertCommit', commit: 'b'.repeat(40) });
+  assert.match(failing.rootCause, /^Flux cannot apply revision bbbbbbb \(ReconciliationFailed\): .*spec\.replicas.*; aaaaaaa applied cleanly/);
+  const never = diagnoseWithRules({ replicaSets: [], signal, gitops: { kind: 'Application', revision: 'c'.repeat(40) } });
+  assert.equal(never.action.type, 'none');
+  assert.match(never.rootCause, /^Argo CD cannot apply revision ccccccc and has no earlier revision/);
+});

@@ -46,6 +46,15 @@ export interface AnalyzerInput {
   /** What the running (or last) instance printed. */
   currentLogs?: string;
   nodes?: NodeAllocatable[];
+  /** A GitOps engine's failure: the revision it could not apply and the last it did. */
+  gitops?: GitOpsFacts;
+}
+
+export interface GitOpsFacts {
+  kind: string;
+  /** As the engine writes them: Flux `main@sha1:<sha>`, Argo CD the bare sha. */
+  revision?: string;
+  appliedRevision?: string;
 }
 
 export const REVISION = 'deployment.kubernetes.io/revision';

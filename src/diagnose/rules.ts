@@ -1,5 +1,6 @@
 import { analyzeConfigError } from './config-analyzer.ts';
 import { analyzeCrashLoop } from './crash-analyzer.ts';
+import { analyzeGitOpsSyncFailed } from './gitops-analyzer.ts';
 import { analyzeImagePull } from './image-analyzer.ts';
 import { analyzeOomKilled } from './oom-analyzer.ts';
 import { analyzeProbeFailure } from './probe-analyzer.ts';
@@ -39,6 +40,8 @@ function dispatch(input: AnalyzerInput): RuleDiagnosis {
       // A SIGKILL the kubelet gave for a failed probe (or of a slow starter whose kill
       // events have expired) is the probe's doing, not the app's.
       return killedByLiveness(input) ? analyzeProbeFailure(input) : analyzeCrashLoop(input);
+    case 'GitOpsSyncFailed':
+      return analyzeGitOpsSyncFailed(input);
     case 'RolloutStuck':
       return analyzeRolloutStuck(input, dispatch);
     default:

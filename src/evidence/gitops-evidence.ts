@@ -22,7 +22,11 @@ export function gitOpsEvidence(signal: GitOpsSignal, events: CoreV1Event[]): Evi
   const prefix = head.join(', ');
   const summary = signal.message ? clip(`${prefix}: ${signal.message}`, SUMMARY_BYTES) : prefix;
   const own = events.filter((e) => e.involvedObject.kind === kind && e.involvedObject.name === name);
-  return { ...summarizeEvidence(signal, own, [`${kind}/${name}`], undefined), summary };
+  return {
+    ...summarizeEvidence(signal, own, [`${kind}/${name}`], undefined), summary,
+    ...(signal.revision ? { revision: clip(signal.revision, 256) } : {}),
+    ...(signal.appliedRevision ? { appliedRevision: clip(signal.appliedRevision, 256) } : {}),
+  };
 }
 
 function clip(text: string, max: number): string {

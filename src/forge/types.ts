@@ -76,6 +76,21 @@ export interface TreeEntry {
   type: 'file' | 'dir' | 'other';
 }
 
+/** How a commit changed one file, against its first parent. */
+export interface CommitFile {
+  path: string;
+  status: 'added' | 'modified' | 'deleted' | 'renamed' | 'other';
+  /** The path before a rename. */
+  previousPath?: string;
+}
+
+export interface CommitInfo {
+  sha: string;
+  /** Parent commit shas; one for an ordinary (or squash-merged) commit. */
+  parents: string[];
+  files: CommitFile[];
+}
+
 export interface FileChange {
   /** Relative to the repository root; no leading slash, no `..`. */
   path: string;
@@ -140,6 +155,8 @@ export interface Forge {
   listDirectory(repo: RepoRef, ref: string, dir: string): Promise<TreeEntry[]>;
   /** The head commit sha, or undefined when there is no such branch. */
   getBranch(repo: RepoRef, name: string): Promise<string | undefined>;
+  /** A commit's parents and changed files; undefined when there is no such commit. */
+  getCommit(repo: RepoRef, sha: string): Promise<CommitInfo | undefined>;
   /** Commits through the forge's API (no clone); see CommitResult for idempotency. */
   commitFiles(repo: RepoRef, input: CommitFilesInput): Promise<CommitResult>;
 

@@ -134,7 +134,9 @@ export class DiagnosisController {
       observedAt: incident.status?.lastSeen ?? new Date().toISOString(),
     };
     if (!WORKLOAD_KINDS.has(workload.kind)) {
-      return { input: analyzerInput({ replicaSets: [], events: [] }, fallback, [], {}), logs: undefined, template: undefined, pods: [] };
+      const evidence = incident.status?.evidence;
+      const gitops = { kind: workload.kind, revision: evidence?.revision, appliedRevision: evidence?.appliedRevision };
+      return { input: { ...analyzerInput({ replicaSets: [], events: [] }, fallback, [], {}), gitops }, logs: undefined, template: undefined, pods: [] };
     }
     const snapshot = snapshotWorkload(this.options.cache, workload as WorkloadKey);
     const signals = snapshot ? assessWorkload(snapshot.view, spec ? detectorSettings(spec.detectors) : DEFAULT_DETECTORS).signals : [];

@@ -16,7 +16,9 @@ import { pullRequestAllowance } from '../remediate/limits.ts';
 import { openPullRequest, type PullRequestStep } from '../remediate/open-pull-request.ts';
 import { pullRequestBody, pullRequestTitle } from '../remediate/pull-request-body.ts';
 import { locateSource, SourceError, type ArgoApplicationObject, type FluxGitRepositoryObject, type FluxKustomizationObject, type GitSource } from '../remediate/source/index.ts';
+import { MAX_REVERT_FILES, planRevert } from '../remediate/revert/plan-revert.ts';
 import { actionFromDiagnosis } from '../remediate/stored-action.ts';
+import { commitOf } from '../diagnose/gitops-analyzer.ts';
 import type { ClusterCache } from './cluster-cache.ts';
 import type { WorkloadKey } from './owners.ts';
 import { workloadObject } from './workload-view.ts';
@@ -104,6 +106,7 @@ export class RemediationController {
     if (!parsedAction.ok) throw new Refusal(parsedAction.reason);
     const action = parsedAction.action;
     if (action.type === 'none') return; // explained; nothing to change in Git
+    if (action.type === 'revertCommit') return this.proposeRevert(incident, spec, action);
     const ref = incident.spec.workload as WorkloadKey;
     const live = workloadObject(this.options.cache, ref) as (KubernetesObject & GuardWorkload) | undefined;
     if (!live?.metadata?.name) throw new Refusal(`${ref.kind} ${ref.namespace}/${ref.name} is gone`);
@@ -133,10 +136,38 @@ export class RemediationController {
       if (verdict.retryable) return { requeueAfterMs: 30_000 };
       throw new Refusal(`the guard refused the change (${verdict.stage}): ${verdict.reasons.join('; ')}`);
     }
-    const edit = proposal.edits[0];
-    const files = proposal.edits.map((e) => ({ path: e.path, content: e.after }));
-    const diff = proposal.edits.map((e) => e.diff).join('\n');
-    const proposed = `fix proposed in ${proposal.edits.map((e) => e.path).join(', ')}: ${proposal.summary}`;
+    return this.submit(incident, spec, action, { source, forge, repo }, proposal.edits, proposal.summary);
+  }
+
+  /**
+   * A commit the GitOps engine cannot apply, reverted through the forge. Only the commit
+   * right after the last revision the engine applied: with several commits in between,
+   * which one broke it is a person's call. The revert itself is refused unless it is
+   * exactly `git revert` of manifests on the branch as it is (plan-revert.ts).
+   */
+  private async proposeRevert(incident: HealingIncident, spec: AegisWatchSpec, action: Extract<RemedyAction, { type: 'revertCommit' }>): Promise<ReconcileResult | void> {
+    const { kind, namespace, name } = incident.spec.workload;
+    const source = await this.source({ kind, metadata: { name, namespace } }, spec);
+    const { forge, repo } = await this.forge(source, spec, incident.metadata.namespace ?? '');
+    const plan = await planRevert(forge, repo, action.commit, source.ref);
+    if (!plan.ok) throw new Refusal(`no revert: ${plan.reason}`);
+    const applied = commitOf(incident.status?.evidence?.appliedRevision);
+    if (applied && !plan.parent.startsWith(applied)) {
+      throw new Refusal(`no revert: commit ${plan.commit.slice(0, 7)} does not directly follow ${applied.slice(0, 7)}, the last revision applied; which of the commits in between broke it is a person's call`);
+    }
+    return this.submit(incident, spec, action, { source, forge, repo }, plan.edits, plan.summary);
+  }
+
+  /** A checked change on its way to Git: recorded, announced (suggest), or a PR (within the limits). */
+  private async submit(
+    incident: HealingIncident, spec: AegisWatchSpec, action: RemedyAction,
+    { source, forge, repo }: { source: GitSource; forge: Forge; repo: RepoRef },
+    edits: Array<{ path: string; after: string; diff: string }>, summary: string,
+  ): Promise<ReconcileResult | void> {
+    const edit = edits[0];
+    const files = edits.map((e) => ({ path: e.path, content: e.after }));
+    const diff = edits.map((e) => e.diff).join('\n');
+    const proposed = `fix proposed in ${edits.map((e) => e.path).join(', ')}: ${summary}`;
     await this.record(incident, { file: edit?.path, diff: diff.slice(0, 16384) }, 'Proposed', proposed);
     if (spec.mode === 'suggest') {
       // The suggestion is announced where kubectl shows it (chat notifications build on these).
@@ -288,6 +319,12 @@ function boundsOf(action: RemedyAction): string[] {
       return [`${action.resource} ${action.field} at most ${DEFAULT_GUARD_LIMITS.maxFactor}x its current value and under ${action.resource === 'memory' ? DEFAULT_GUARD_LIMITS.memoryCap : DEFAULT_GUARD_LIMITS.cpuCap}`, ...common];
     case 'setImageTag':
       return ['the image repository is unchanged: only the tag, to one a previous revision ran', ...common];
+    case 'revertCommit':
+      return [
+        'an exact revert: each file the commit changed gets its content from the commit\'s parent, and only if nothing changed it since',
+        `YAML or JSON manifests only, at most ${MAX_REVERT_FILES} files, each of which parses`,
+        'the commit directly follows the last revision the GitOps engine applied',
+      ];
     default:
       return common;
   }

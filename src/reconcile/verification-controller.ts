@@ -1,4 +1,7 @@
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
+import type { AegisWatchSpec } from '../api/aegis-watch.ts';
+import { commitOf } from '../diagnose/gitops-analyzer.ts';
+import { gitOpsSignals, type GitOpsKind } from '../detect/gitops-signals.ts';
 import { parseAegisWatch } from '../api/crd.ts';
 import type { HealingIncident, IncidentPhase } from '../api/healing-incident.ts';
 import { ControllerLoop, WorkQueue, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
@@ -70,6 +73,7 @@ export class VerificationController {
     const watchObject = this.options.cache.watches.get(namespace, incident.spec.watch);
     const parsed = watchObject ? parseAegisWatch(watchObject) : undefined;
     const spec = parsed?.ok ? parsed.value.spec : undefined;
+    if (isGitOpsKind(incident.spec.workload.kind)) return this.verifyGitOps(incident, spec, now);
     const ref = incident.spec.workload as WorkloadKey;
     const snapshot = snapshotWorkload(this.options.cache, ref);
     if (!snapshot) return;
@@ -109,6 +113,44 @@ export class VerificationController {
     await this.event(incident, 'Normal', 'Healed', `${ref.kind} ${ref.name} healed in ${timeToHealSeconds} s`);
   }
 
+  /**
+   * A fix of a GitOps failure (a revert): Synced once the engine applied a revision newer
+   * than the broken one (not it, nor the good one before it) and reports no failure; Healed when that holds for the window;
+   * Failed if the engine fails again.
+   */
+  private async verifyGitOps(incident: HealingIncident, spec: AegisWatchSpec | undefined, now: number): Promise<ReconcileResult | void> {
+    const { kind, namespace, name } = incident.spec.workload;
+    const path = kind === 'Kustomization'
+      ? `/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/${namespace}/kustomizations/${name}`
+      : `/apis/argoproj.io/v1alpha1/namespaces/${namespace}/applications/${name}`;
+    const object = await this.options.client.get<GitOpsObject>(path);
+    const failing = gitOpsSignals(kind as GitOpsKind, object, new Date(now)).find((s) => s.class === incident.spec.signalClass);
+    const applied = commitOf(kind === 'Kustomization' ? object.status?.lastAppliedRevision : object.status?.sync?.revision);
+    const broken = commitOf(incident.status?.evidence?.revision);
+    // Neither the broken revision nor the good one before it: the engine applied the fix.
+    const before = commitOf(incident.status?.evidence?.appliedRevision);
+    const stamps = incident.status?.phaseTimestamps ?? {};
+    const seconds = spec?.detectors.verifySeconds ?? 120;
+    if (incident.status?.phase === 'Merged') {
+      if (applied && applied !== broken && applied !== before && !failing) {
+        await this.move(incident, 'Synced', `${kind} ${name} applied ${applied.slice(0, 7)}; watching it for ${seconds} s`, { result: 'Pending' });
+        return { requeueAfterMs: 1000 };
+      }
+      return { requeueAfterMs: 2000 };
+    }
+    if (failing) {
+      await this.move(incident, 'Failed', `the fix did not heal it: ${kind} ${name} fails again${failing.message ? `: ${failing.message}` : ''}`.slice(0, 1024), { result: 'Failed', checkedAt: new Date(now).toISOString() });
+      await this.event(incident, 'Warning', 'VerificationFailed', `${kind} ${name}: the engine still cannot apply Git`);
+      return;
+    }
+    const syncedAt = Date.parse(stamps.Synced ?? '') || now;
+    if (now - syncedAt < seconds * 1000) return { requeueAfterMs: Math.max(500, Math.min(5000, syncedAt + seconds * 1000 - now)) };
+    const since = Date.parse(incident.status?.firstSeen ?? stamps.Detected ?? '') || syncedAt;
+    const timeToHealSeconds = Math.round((now - since) / 100) / 10;
+    await this.move(incident, 'Healed', `healed: ${kind} ${name} applies Git again, for ${seconds} s now, ${timeToHealSeconds} s after the failure was first seen`, { result: 'Healed', timeToHealSeconds, checkedAt: new Date(now).toISOString() });
+    await this.event(incident, 'Normal', 'Healed', `${kind} ${name} healed in ${timeToHealSeconds} s`);
+  }
+
   private async move(incident: HealingIncident, phase: IncidentPhase | undefined, message: string, verification?: { result: 'Healed' | 'Failed' | 'Pending'; timeToHealSeconds?: number; checkedAt?: string }): Promise<void> {
     await this.store.updateStatus(incident.metadata.namespace ?? '', incident.metadata.name ?? '', (current) => {
       if (!current.status || !verifying(current)) return undefined;
@@ -129,6 +171,12 @@ export class VerificationController {
       type, reason, message,
     ).catch((error: unknown) => this.options.log?.('could not record an event', { error: String(error) }));
   }
+}
+
+type GitOpsObject = KubernetesObject & { status?: { lastAppliedRevision?: string; sync?: { revision?: string } } };
+
+function isGitOpsKind(kind: string): boolean {
+  return kind === 'Kustomization' || kind === 'Application';
 }
 
 function verifying(incident: HealingIncident): boolean {

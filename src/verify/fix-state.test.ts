@@ -36,3 +36,19 @@ test('the Healing Score is the share of verified fixes that healed, absent befor
   assert.deepEqual(healingScore([incident('Detected')]), {});
   assert.deepEqual(healingScore([incident('Healed', 'Healed'), incident('Healed', 'Healed'), incident('Failed', 'Failed'), incident('Detected')]), { healingScore: 66.7 });
 });
+
+test('a startup probe counts as live when the API server filled in its defaults', () => {
+  const liveness = { httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' }, periodSeconds: 10, timeoutSeconds: 1, successThreshold: 1, failureThreshold: 3 };
+  const live = (startupProbe?: object): V1Deployment => {
+    const d = deployment('128Mi');
+    d.spec!.template.spec!.containers[0]!.livenessProbe = liveness;
+    if (startupProbe) d.spec!.template.spec!.containers[0]!.startupProbe = startupProbe;
+    return d;
+  };
+  const action = { type: 'addStartupProbe', container: 'app', startupSeconds: 60 } as const;
+  assert.equal(fixIsLive(live(), action), false, 'no startup probe yet');
+  // The probe the PR wrote (6 x 10 s), as the API server returns it: defaults added.
+  const fixed = live({ ...liveness, failureThreshold: 6, periodSeconds: 10 });
+  assert.equal(fixIsLive(fixed, action), true);
+  assert.equal(fixIsLive(live({ ...liveness, failureThreshold: 2 }), action), false, 'a probe that allows too little time is not the fix');
+});

@@ -5,16 +5,28 @@ import type { RemedyAction } from '../diagnose/remedy-action.ts';
 import { applyAction, type Workload } from '../remediate/guard/index.ts';
 
 /**
- * The fix is live when applying its action to the live workload changes nothing: the
+ * The fix is live when applying its action to the live workload would change nothing: the
  * pod template already has what the PR set (a raised limit, the restored tag, the probe).
+ * "Has" ignores what the API server adds: a startup probe comes back with its defaults
+ * (timeoutSeconds, successThreshold, scheme) filled in.
  */
 export function fixIsLive(live: Workload, action: RemedyAction): boolean {
   if (action.type === 'none' || action.type === 'revertCommit') return false;
   try {
-    return JSON.stringify(applyAction(live, action).spec?.template) === JSON.stringify(live.spec?.template);
+    return contains(live.spec?.template, applyAction(live, action).spec?.template);
   } catch {
     return false;
   }
+}
+
+/** Everything `want` sets, `have` sets to the same value; lists match item by item. */
+function contains(have: unknown, want: unknown): boolean {
+  if (Array.isArray(want)) return Array.isArray(have) && have.length === want.length && want.every((item, i) => contains(have[i], item));
+  if (want !== null && typeof want === 'object') {
+    if (have === null || typeof have !== 'object' || Array.isArray(have)) return false;
+    return Object.entries(want).every(([key, value]) => value === undefined || contains((have as Record<string, unknown>)[key], value));
+  }
+  return have === want;
 }
 
 /** The pods of the Deployment's newest revision: the ones running the fix. */

@@ -8,11 +8,11 @@ import { pollMergeability, type MergeabilityProbe } from '../mergeability.ts';
 import { fitBody } from '../pr-body.ts';
 import type { ForgeRuntime } from '../runtime.ts';
 import type {
-  CommitFilesInput, CommitResult, CreatePullRequestInput, CreatePullRequestResult, FileContent, FindPullRequestInput, Forge,
+  CommitFilesInput, CommitInfo, CommitResult, CreatePullRequestInput, CreatePullRequestResult, FileContent, FindPullRequestInput, Forge,
   MergeMethod, Mergeability, MergeabilityOptions, MergeResult, PullRequest, RepoRef, TreeEntry, UpdatePullRequestInput,
 } from '../types.ts';
 import * as api from './requests.ts';
-import { Blob, Branch, Contents, FilesResponse, Labels, PullRequest as GiteaPull, PullRequests, type ContentEntry } from './schema.ts';
+import { Blob, Branch, Commit, Contents, FilesResponse, Labels, PullRequest as GiteaPull, PullRequests, type ContentEntry } from './schema.ts';
 
 // Gitea stores bodies as TEXT; keep to GitHub's figure so one body fits everywhere.
 const MAX_BODY = 65_536;
@@ -118,6 +118,16 @@ export function createGiteaForge(apiBaseUrl: string, runtime: ForgeRuntime): For
     return entries.map((e) => ({ name: e.name, path: e.path, type: e.type === 'file' ? 'file' : e.type === 'dir' ? 'dir' : 'other' }));
   }
 
+  async function getCommit(repo: RepoRef, sha: string): Promise<CommitInfo | undefined> {
+    const commit = await absentOn404(http.json(api.getCommit(repo, sha), Commit));
+    if (!commit) return undefined;
+    return {
+      sha: commit.sha,
+      parents: (commit.parents ?? []).map((p) => p.sha),
+      files: (commit.files ?? []).map((f) => ({ path: f.filename, status: fileStatus(f.status) })),
+    };
+  }
+
   async function getBranch(repo: RepoRef, name: string): Promise<string | undefined> {
     return (await absentOn404(http.json(api.getBranch(repo, name), Branch)))?.commit.id;
   }
@@ -175,7 +185,7 @@ export function createGiteaForge(apiBaseUrl: string, runtime: ForgeRuntime): For
   return {
     kind: 'gitea', maxBodyLength: MAX_BODY,
     findPullRequest, createPullRequest, updatePullRequest, closePullRequest, comment, addLabels,
-    getFile, listDirectory, getBranch, commitFiles, mergePullRequest, isMergeable,
+    getFile, listDirectory, getBranch, getCommit, commitFiles, mergePullRequest, isMergeable,
   };
 }
 
@@ -207,4 +217,10 @@ export function giteaMergeability(pull: GiteaPull): MergeabilityProbe {
   if (pull.draft) return { pending: false, state: 'not-mergeable', reason: 'a draft (work in progress)' };
   if (pull.mergeable) return { pending: false, state: 'mergeable', reason: 'mergeable' };
   return { pending: true, reason: 'Gitea reports it not mergeable (a conflict, or its check has not finished)' };
+}
+
+/** Gitea says added, modified, removed or renamed, as git does. */
+function fileStatus(status: string): CommitInfo['files'][number]['status'] {
+  if (status === 'added' || status === 'modified' || status === 'renamed') return status;
+  return status === 'removed' || status === 'deleted' ? 'deleted' : 'other';
 }

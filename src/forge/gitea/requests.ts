@@ -58,6 +58,10 @@ export function getContents(repo: RepoRef, ref: string, path: string): HttpReque
   return { method: 'GET', path: `${repoPath(repo)}/contents${rest ? `/${rest}` : ''}`, query: { ref }, operation: `read ${path || '/'} at ${ref} of ${repo.fullName}` };
 }
 
+export function getCommit(repo: RepoRef, sha: string): HttpRequest {
+  return { method: 'GET', path: `${repoPath(repo)}/git/commits/${encodeURIComponent(sha)}`, query: { files: true, stat: false, verification: false }, operation: `read commit ${sha} of ${repo.fullName}` };
+}
+
 export function getBlob(repo: RepoRef, sha: string): HttpRequest {
   return { method: 'GET', path: `${repoPath(repo)}/git/blobs/${encodeURIComponent(sha)}`, operation: `read blob ${sha} of ${repo.fullName}` };
 }

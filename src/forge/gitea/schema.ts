@@ -34,6 +34,12 @@ export const Contents = z.union([ContentEntry, z.array(ContentEntry)]);
 
 export const Blob = z.object({ content: z.string(), encoding: z.string().nullish() });
 
+export const Commit = z.object({
+  sha: z.string(),
+  parents: z.array(z.object({ sha: z.string() })).nullish(),
+  files: z.array(z.object({ filename: z.string(), status: z.string() })).nullish(),
+});
+
 export const Branch = z.object({ name: z.string(), commit: z.object({ id: z.string() }) });
 
 export const Label = z.object({ id: z.number(), name: z.string() });

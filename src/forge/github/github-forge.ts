@@ -7,7 +7,7 @@ import { fitBody } from '../pr-body.ts';
 import { retryAfterMs } from '../retry-policy.ts';
 import type { ForgeRuntime } from '../runtime.ts';
 import type {
-  CommitFilesInput, CommitResult, CreatePullRequestInput, CreatePullRequestResult, FileContent, FindPullRequestInput, Forge,
+  CommitFilesInput, CommitInfo, CommitResult, CreatePullRequestInput, CreatePullRequestResult, FileContent, FindPullRequestInput, Forge,
   MergeMethod, Mergeability, MergeabilityOptions, MergeResult, PullRequest, RepoRef, TreeEntry, UpdatePullRequestInput,
 } from '../types.ts';
 import { toPullRequest, toTreeEntry } from './map.ts';
@@ -124,6 +124,21 @@ export function createGitHubForge(apiBaseUrl: string, runtime: ForgeRuntime): Fo
     return { content: Buffer.from(base64, 'base64').toString('utf8'), sha: data.sha };
   }
 
+  async function getCommit(repo: RepoRef, sha: string): Promise<CommitInfo | undefined> {
+    const found = await absentOn404(call(`read commit ${sha} of ${repo.fullName}`, () => octokit.rest.repos.getCommit({ ...on(repo), ref: sha })));
+    if (!found) return undefined;
+    const { data } = found;
+    return {
+      sha: data.sha,
+      parents: data.parents.map((p) => p.sha),
+      files: (data.files ?? []).map((f) => ({
+        path: f.filename,
+        status: f.status === 'removed' ? 'deleted' : f.status === 'added' || f.status === 'modified' || f.status === 'renamed' ? f.status : 'other',
+        ...(f.previous_filename ? { previousPath: f.previous_filename } : {}),
+      })),
+    };
+  }
+
   async function listDirectory(repo: RepoRef, ref: string, dir: string): Promise<TreeEntry[]> {
     const data = await absentOn404(contents(repo, ref, dir));
     return Array.isArray(data) ? data.map(toTreeEntry) : [];
@@ -197,7 +212,7 @@ export function createGitHubForge(apiBaseUrl: string, runtime: ForgeRuntime): Fo
   return {
     kind: 'github', maxBodyLength: MAX_BODY,
     findPullRequest, createPullRequest, updatePullRequest, closePullRequest, comment, addLabels,
-    getFile, listDirectory, getBranch, commitFiles, mergePullRequest, isMergeable,
+    getFile, listDirectory, getBranch, getCommit, commitFiles, mergePullRequest, isMergeable,
   };
 }
 

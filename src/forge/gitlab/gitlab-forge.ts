@@ -7,11 +7,11 @@ import { pollMergeability, type MergeabilityProbe } from '../mergeability.ts';
 import { fitBody } from '../pr-body.ts';
 import type { ForgeRuntime } from '../runtime.ts';
 import type {
-  CommitFilesInput, CommitResult, CreatePullRequestInput, CreatePullRequestResult, FileContent, FindPullRequestInput, Forge,
+  CommitFilesInput, CommitInfo, CommitResult, CreatePullRequestInput, CreatePullRequestResult, FileContent, FindPullRequestInput, Forge,
   MergeMethod, Mergeability, MergeabilityOptions, MergeResult, PullRequest, RepoRef, TreeEntry, UpdatePullRequestInput,
 } from '../types.ts';
 import * as api from './requests.ts';
-import { Branch, Commit, MergeRequest, MergeRequests, RepositoryFile, TreeItems } from './schema.ts';
+import { Branch, Commit, CommitDiff, MergeRequest, MergeRequests, RepositoryFile, TreeItems } from './schema.ts';
 
 // GitLab's description limit is 1,048,576 characters.
 const MAX_BODY = 1_000_000;
@@ -69,6 +69,21 @@ export function createGitLabForge(apiBaseUrl: string, runtime: ForgeRuntime): Fo
 
   async function readFile(repo: RepoRef, ref: string, path: string) {
     return absentOn404(http.json(api.getFile(repo, ref, path), RepositoryFile));
+  }
+
+  async function getCommit(repo: RepoRef, sha: string): Promise<CommitInfo | undefined> {
+    const commit = await absentOn404(http.json(api.getCommit(repo, sha), Commit));
+    if (!commit) return undefined;
+    const diff = await http.json(api.getCommitDiff(repo, sha), CommitDiff);
+    return {
+      sha: commit.id,
+      parents: commit.parent_ids ?? [],
+      files: diff.map((d) => ({
+        path: d.new_path,
+        status: d.new_file ? 'added' : d.deleted_file ? 'deleted' : d.renamed_file ? 'renamed' : 'modified',
+        ...(d.renamed_file ? { previousPath: d.old_path } : {}),
+      })),
+    };
   }
 
   async function getFile(repo: RepoRef, ref: string, path: string): Promise<FileContent | undefined> {
@@ -154,7 +169,7 @@ export function createGitLabForge(apiBaseUrl: string, runtime: ForgeRuntime): Fo
   return {
     kind: 'gitlab', maxBodyLength: MAX_BODY,
     findPullRequest, createPullRequest, updatePullRequest, closePullRequest, comment, addLabels,
-    getFile, listDirectory, getBranch, commitFiles, mergePullRequest, isMergeable,
+    getFile, listDirectory, getBranch, getCommit, commitFiles, mergePullRequest, isMergeable,
   };
 }
 

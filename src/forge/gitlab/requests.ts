@@ -60,6 +60,15 @@ export function listTree(repo: RepoRef, ref: string, dir: string, page: number):
   };
 }
 
+export function getCommit(repo: RepoRef, sha: string): HttpRequest {
+  return { method: 'GET', path: `${project(repo)}/repository/commits/${encodeURIComponent(sha)}`, operation: `read commit ${sha} of ${repo.fullName}` };
+}
+
+/** The first page of a commit's diff (100 files): a revert of more is refused anyway. */
+export function getCommitDiff(repo: RepoRef, sha: string): HttpRequest {
+  return { method: 'GET', path: `${project(repo)}/repository/commits/${encodeURIComponent(sha)}/diff`, query: { per_page: 100 }, operation: `read the diff of commit ${sha} of ${repo.fullName}` };
+}
+
 export function getBranch(repo: RepoRef, name: string): HttpRequest {
   return { method: 'GET', path: `${project(repo)}/repository/branches/${encodeURIComponent(name)}`, operation: `read branch ${name} of ${repo.fullName}` };
 }

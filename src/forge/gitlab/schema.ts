@@ -36,4 +36,7 @@ export const TreeItems = z.array(TreeItem);
 
 export const Branch = z.object({ name: z.string(), commit: z.object({ id: z.string() }) });
 
-export const Commit = z.object({ id: z.string() });
+export const Commit = z.object({ id: z.string(), parent_ids: z.array(z.string()).nullish() });
+export const CommitDiff = z.array(z.object({
+  old_path: z.string(), new_path: z.string(), new_file: z.boolean(), deleted_file: z.boolean(), renamed_file: z.boolean(),
+}));
