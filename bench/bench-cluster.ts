@@ -27,6 +27,11 @@ export interface BenchCluster {
  * are detached, so a benchmark that died without stopping them would leave them running.
  */
 export async function withTier1Sandbox<T>(body: (cluster: BenchCluster) => Promise<T>, report: (line: string) => void = (line) => console.error(line)): Promise<T> {
+  return withSandbox(1, body, report);
+}
+
+/** A sandbox of the tier for the body's run, stopped afterwards (and on Ctrl-C). */
+export async function withSandbox<T>(tier: 1 | 2 | 3, body: (cluster: BenchCluster) => Promise<T>, report: (line: string) => void = (line) => console.error(line)): Promise<T> {
   const dir = await mkdtemp(join(tmpdir(), 'gopherguard-bench-'));
   let starting: Promise<unknown> = Promise.resolve();
   let stopping: Promise<unknown> | undefined;
@@ -39,7 +44,7 @@ export async function withTier1Sandbox<T>(body: (cluster: BenchCluster) => Promi
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const started = startSandbox({ dir, tier: 1, report });
+    const started = startSandbox({ dir, tier, report });
     starting = started;
     const state = await started;
     const kubeConfig = new KubeConfig();

@@ -1,133 +1,137 @@
 import { parseArgs } from 'node:util';
-import { AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, type V1Deployment } from '@kubernetes/client-node';
-import type { HealingIncident } from '../api/healing-incident.ts';
-import { connect } from './kubeconfig.ts';
+import type { HealingIncident, IncidentPhase } from '../api/healing-incident.ts';
 import { installCrds } from '../api/install-crds.ts';
+import { breakAndFollow, prepareJokeService, type BreakingChange, type TimelineStep } from '../demo/heal-loop.ts';
+import { llmDefaultsFromEnv } from '../diagnose/llm/index.ts';
 import { Operator } from '../operator/operator.ts';
 import { startSandbox, stopSandbox } from '../sandbox/cluster/sandbox.ts';
 import { defaultSandboxDir } from '../sandbox/paths.ts';
+import { connect } from './kubeconfig.ts';
 import { usageLines } from './sandbox-command.ts';
 
 const NAMESPACE = 'jokes';
 
-/** JokeService as its GitOps repo would declare it: it needs 200Mi and is given 256Mi. */
-function jokeservice(memoryLimit: string): V1Deployment {
-  const labels = { app: 'jokeservice' };
-  return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'jokeservice', labels },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels, annotations: { 'sandbox.gopherguard.dev/needs-memory': '200Mi' } },
-        spec: {
-          containers: [{
-            name: 'app', image: 'ghcr.io/gopherguard/jokeservice:1.0.0', ports: [{ name: 'http', containerPort: 8080 }],
-            resources: { requests: { memory: '128Mi', cpu: '50m' }, limits: { memory: memoryLimit } },
-            readinessProbe: { httpGet: { path: '/readyz', port: 'http' }, periodSeconds: 5 },
-          }],
-        },
-      },
-    },
-  };
-}
+/** The commit that breaks JokeService: its working set is 96Mi. */
+const BREAKING_CHANGE: BreakingChange = {
+  message: 'Trim jokeservice memory to save costs',
+  edits: [{ file: 'deploy/base/deployment.yaml', find: 'memory: 128Mi', replace: 'memory: 80Mi' }],
+};
+
+const LABELS: Partial<Record<IncidentPhase, string>> = {
+  Detected: 'incident detected',
+  Diagnosed: 'diagnosed',
+  Proposed: 'fix checked by the guard',
+  PullRequestOpen: 'pull request open',
+  Merged: 'merged (demo auto-merge)',
+  Synced: 'Flux deployed the fix',
+  Healed: 'healed',
+  Failed: 'the fix did not heal it',
+};
 
 /**
- * `npm run demo`: the sandbox, the operator, and a bad change. Until diagnosis and
- * remediation land, the loop ends at detection: a rollout that cuts JokeService's memory
- * limit below what it needs, and the HealingIncident GopherGuard records, with evidence.
- * `--once` exits 0 when the incident is detected (1 if not within two minutes).
+ * `npm run demo`: the whole loop on a tier-3 sandbox. JokeService's GitOps repo is seeded
+ * in the sandbox's Gitea and applied by Flux; GopherGuard guards it (rules, or a model
+ * when GOPHERGUARD_LLM_* is set); a commit breaks it, and GopherGuard detects, diagnoses,
+ * opens a PR, merges it (autoMerge, for the demo), Flux deploys it, and the workload is
+ * verified healed. `--once` exits 0 only when it healed; otherwise Ctrl-C cleans up.
  */
-export async function runDemo(args: string[] = []): Promise<number> {
+export async function runDemo(args: string[] = [], env: Record<string, string | undefined> = process.env): Promise<number> {
   const { values } = parseArgs({ args, options: { once: { type: 'boolean', default: false } } });
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
   const say = (line: string) => process.stdout.write(`${line}\n`);
+  const llmDefaults = llmDefaultsFromEnv(env);
   const dir = defaultSandboxDir('demo');
   await stopSandbox(dir); // a demo killed earlier may have left processes behind
-  say(`${elapsed()}  starting the sandbox (the first run builds Kubernetes from source: ~15 min)`);
-  const state = await startSandbox({ dir, tier: 2, report: (line) => process.stderr.write(`[sandbox] ${line}\n`) });
-  say(`${elapsed()}  sandbox ready: ${state.server}`);
+  let stopping = false;
+  const running: { operator?: Operator } = {};
+  const cleanUp = async () => {
+    if (stopping) return;
+    stopping = true;
+    await running.operator?.stop().catch(() => undefined);
+    await stopSandbox(dir);
+  };
+  const onSignal = () => void cleanUp().finally(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
 
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromFile(state.kubeconfig);
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  const apps = kubeConfig.makeApiClient(AppsV1Api);
+  say(`${elapsed()}  starting the sandbox: Kubernetes, KWOK, Gitea and Flux (the first run builds them from source: about 40 min)`);
+  const state = await startSandbox({ dir, tier: 3, report: (line) => process.stderr.write(`[sandbox] ${line}\n`) });
+  if (!state.gitea) throw new Error('the tier-3 sandbox has no Gitea');
+  say(`${elapsed()}  sandbox ready: ${state.server}, Gitea at ${state.gitea.url}`);
   const client = connect(state.kubeconfig);
   await installCrds(client);
-  await core.createNamespace({ body: { metadata: { name: NAMESPACE } } });
-  await waitUntil(async () => Boolean(await core.readNamespacedServiceAccount({ name: 'default', namespace: NAMESPACE })), 30_000);
-  await kubeConfig.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    group: 'gopherguard.dev', version: 'v1alpha1', namespace: NAMESPACE, plural: 'aegiswatches',
-    body: {
-      apiVersion: 'gopherguard.dev/v1alpha1', kind: 'AegisWatch', metadata: { name: 'jokeservice' },
-      spec: { targets: { workloads: [{ kind: 'Deployment', name: 'jokeservice' }] }, source: { git: { repo: 'https://gitea.sandbox.invalid/demo/jokeservice.git', forge: 'gitea' } }, mode: 'observe' },
-    },
+  const gitea = { url: state.gitea.url, user: state.gitea.username, token: state.gitea.token };
+  const setup = await prepareJokeService({
+    client, gitea, namespace: NAMESPACE, repoName: 'jokeservice',
+    ...(llmDefaults ? { diagnoser: { engine: 'llm' } } : {}),
+    progress: (line) => say(`${elapsed()}  ${line}`),
   });
 
   const operator = new Operator({
     client, namespace: NAMESPACE, leaderElection: { enabled: false, namespace: NAMESPACE, name: 'gopherguard-demo' },
-    health: { host: '127.0.0.1', port: 0 },
+    health: { host: '127.0.0.1', port: 0 }, llm: { defaults: llmDefaults },
+    remediation: { pullRequestPollMs: 1000 },
     log: (level, message, fields) => { if (level === 'error') process.stderr.write(`[operator] ${message} ${JSON.stringify(fields ?? {})}\n`); },
   });
-  let detected: (incident: HealingIncident) => void = () => undefined;
-  const firstIncident = new Promise<HealingIncident>((resolve) => { detected = resolve; });
-  let diagnosed: (incident: HealingIncident) => void = () => undefined;
-  const firstDiagnosis = new Promise<HealingIncident>((resolve) => { diagnosed = resolve; });
-  const shown = new Set<string>();
+  running.operator = operator;
   await operator.start();
-  operator.cache.incidents.on('update', (incident) => {
-    const key = `${incident.metadata.name}/${incident.status?.phase}`;
-    if (!incident.status?.phase || shown.has(key)) return;
-    shown.add(key);
-    const diagnosis = incident.status.diagnosis;
-    say(`${elapsed()}  incident ${incident.metadata.name}: ${incident.status.phase}: ${diagnosis && incident.status.phase === 'Diagnosed' ? diagnosis.summary ?? diagnosis.rootCause : incident.status.evidence?.summary ?? ''}`);
-    detected(incident);
-    if (diagnosis) diagnosed(incident);
+  say(`${elapsed()}  GopherGuard guards ${NAMESPACE}/jokeservice with ${llmDefaults ? `the model ${llmDefaults.settings.model ?? ''} (${llmDefaults.settings.provider})` : 'its rules'}, mode autoMerge`);
+  say(`           metrics: http://127.0.0.1:${operator.healthPort}/metrics`);
+
+  say(`${elapsed()}  a commit breaks it: "${BREAKING_CHANGE.message}" (memory limit 128Mi -> 80Mi; the app needs 96Mi)`);
+  const result = await breakAndFollow(setup, BREAKING_CHANGE, {
+    expectClass: 'OOMKilled',
+    timeoutMs: 300_000,
+    onPhase: (phase, incident, afterMs) => say(`${elapsed()}  ${`+${(afterMs / 1000).toFixed(1)}s`.padStart(7)}  ${LABELS[phase] ?? phase}${detail(phase, incident)}`),
   });
-  say(`${elapsed()}  GopherGuard is guarding ${NAMESPACE}/jokeservice (health: http://127.0.0.1:${operator.healthPort}/readyz)`);
 
-  await apps.createNamespacedDeployment({ namespace: NAMESPACE, body: jokeservice('256Mi') });
-  await waitUntil(async () => (await apps.readNamespacedDeployment({ name: 'jokeservice', namespace: NAMESPACE })).status?.availableReplicas === 2, 60_000);
-  say(`${elapsed()}  jokeservice 1.0.0 runs healthy with a 256Mi memory limit`);
-  await apps.replaceNamespacedDeployment({ name: 'jokeservice', namespace: NAMESPACE, body: jokeservice('128Mi') });
-  say(`${elapsed()}  a bad change rolls out: the memory limit drops to 128Mi (the app needs 200Mi)`);
-
-  const incident = await Promise.race([firstIncident, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 120_000).unref())]);
-  if (incident) {
-    const evidence = incident.status?.evidence;
-    say(`${elapsed()}  what GopherGuard saw:`);
-    for (const line of (evidence?.templateChange ?? '').split('\n').filter(Boolean)) say(`           ${line}`);
-    for (const e of evidence?.events?.slice(0, 3) ?? []) say(`           event ${e.reason} ×${e.count}: ${e.message}`);
-    const done = await Promise.race([firstDiagnosis, new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 60_000).unref())]);
-    const diagnosis = done?.status?.diagnosis;
-    if (diagnosis) {
-      const params = Object.entries(diagnosis.action.params ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(' ');
-      say(`${elapsed()}  diagnosis (${diagnosis.engine}, confidence ${diagnosis.confidence}): ${diagnosis.rootCause}`);
-      say(`           remedy action: ${diagnosis.action.type} ${params}`);
-      if (diagnosis.witty) say(`           "${diagnosis.witty}"`);
-    }
-    say('           next: a pull request with the fix, and verification (coming in later issues)');
+  say('');
+  if (result.outcome === 'Healed') {
+    say(`Healed ${((result.timeline.at(-1)?.afterMs ?? 0) / 1000).toFixed(1)} s after the breaking commit:`);
+    for (const line of timeline(result.timeline)) say(`  ${line}`);
   } else {
-    say(`${elapsed()}  no incident within two minutes: something is wrong; logs are in ${dir}/logs`);
+    say(`Not healed (${result.outcome}): ${result.incident?.status?.message ?? 'no incident was recorded'}; logs are in ${dir}/logs`);
   }
 
   if (!values.once) {
     say('');
     for (const line of usageLines(state)) say(`  ${line}`);
-    say('  kubectl get healingincidents -n jokes -o yaml');
+    say(`  kubectl get healingincidents -n ${NAMESPACE} -o yaml`);
+    say(`  the repo: ${setup.repo.webUrl}`);
     say('\nPress Ctrl-C to stop.');
     await new Promise<void>((resolve) => { process.once('SIGINT', resolve); process.once('SIGTERM', resolve); });
   }
-  await operator.stop();
-  await stopSandbox(dir);
-  return incident ? 0 : 1;
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  await cleanUp();
+  return result.outcome === 'Healed' ? 0 : 1;
 }
 
-async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`the demo timed out after ${timeoutMs / 1000}s`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+function detail(phase: IncidentPhase, incident: HealingIncident): string {
+  const status = incident.status;
+  if (phase === 'Detected') return `: ${incident.spec.signalClass} of ${incident.spec.workload.kind} ${incident.spec.workload.name}`;
+  if (phase === 'Diagnosed' && status?.diagnosis) {
+    const d = status.diagnosis;
+    const params = Object.entries(d.action.params ?? {}).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(' ');
+    return `: ${d.rootCause}\n           remedy action: ${d.action.type} ${params} (${d.engine}, confidence ${d.confidence})${d.witty ? `\n           "${d.witty}"` : ''}`;
   }
+  if (phase === 'Proposed' && status?.proposal?.diff) {
+    const changed = status.proposal.diff.split('\n').filter((l) => /^[-+](?![-+])/.test(l));
+    return `: ${status.proposal.file}\n${changed.map((l) => `           ${l}`).join('\n')}`;
+  }
+  if (phase === 'PullRequestOpen' && status?.pullRequest) return `: ${status.pullRequest.url}`;
+  if ((phase === 'Healed' || phase === 'Failed') && status?.message) return `: ${status.message.replace(/^healed: /, '')}`;
+  return '';
+}
+
+/** Each phase with the time since the one before: where the minute goes. */
+function timeline(steps: TimelineStep[]): string[] {
+  const lines = [`${'breaking commit'.padEnd(28)} +${'0.0'.padStart(5)}s`];
+  let previous = 0;
+  for (const step of steps) {
+    lines.push(`${(LABELS[step.phase] ?? step.phase).padEnd(28)} +${(step.afterMs / 1000).toFixed(1).padStart(5)}s  (${((step.afterMs - previous) / 1000).toFixed(1)}s)`);
+    previous = step.afterMs;
+  }
+  return lines;
 }
