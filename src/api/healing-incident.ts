@@ -105,9 +105,22 @@ export const PullRequest = z
     number: z.int().min(1),
     branch: z.string().min(1).max(255),
     state: z.enum(['open', 'merged', 'closed']),
+    /** Once merged: the commit the merge made, which a revert undoes. */
+    mergeCommit: z.string().max(64).optional(),
   })
   .meta(open(20));
 export type PullRequest = z.output<typeof PullRequest>;
+
+/** After a fix that did not heal: the PR that takes it out of Git again, or why there is none. */
+export const Revert = z
+  .object({
+    state: z.enum(['open', 'merged', 'closed', 'refused']),
+    url: z.url().max(2048).optional(),
+    number: z.int().min(1).optional(),
+    reason: z.string().max(1024).optional(),
+  })
+  .meta(open(20));
+export type Revert = z.output<typeof Revert>;
 
 export const Verification = z
   .object({
@@ -129,6 +142,7 @@ export const HealingIncidentStatus = z.object({
   diagnosis: Diagnosis.optional(),
   proposal: Proposal.optional(),
   pullRequest: PullRequest.optional(),
+  revert: Revert.optional(),
   verification: Verification.optional(),
   conditions: Conditions.optional(),
 });

@@ -35,6 +35,8 @@ export interface PullRequest {
   /** The base (target) branch. */
   base: string;
   labels: string[];
+  /** Once merged: the commit the merge (or squash) made on the base branch. */
+  mergeCommitSha?: string;
 }
 
 export interface FindPullRequestInput {

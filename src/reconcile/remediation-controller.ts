@@ -1,7 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { AegisWatchSpec } from '../api/aegis-watch.ts';
 import { parseAegisWatch } from '../api/crd.ts';
-import type { HealingIncident, IncidentPhase, PullRequest as PullRequestStatus } from '../api/healing-incident.ts';
+import type { HealingIncident, IncidentPhase, PullRequest as PullRequestStatus, Revert } from '../api/healing-incident.ts';
 import { ControllerLoop, WorkQueue, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
 import type { RemedyAction } from '../diagnose/remedy-action.ts';
 import { forgeForRepo, githubAppToken, openRepoTree, parseRepoUrl, type Forge, type ForgeKind, type RepoRef } from '../forge/index.ts';
@@ -89,6 +89,7 @@ export class RemediationController {
     const phase = incident.status.phase;
     if (phase === 'Resolved') return this.closeResolved(incident, spec);
     if (phase === 'PullRequestOpen') return this.follow(incident, spec);
+    if (phase === 'Failed') return this.revertFailedFix(incident, spec);
     try {
       return await this.propose(incident, spec);
     } catch (error) {
@@ -191,6 +192,7 @@ export class RemediationController {
     const pullRequest: PullRequestStatus & { repo: string } = {
       url: outcome.pullRequest.url, number: outcome.pullRequest.number, branch: outcome.pullRequest.branch,
       state: outcome.kind === 'merged' ? 'merged' : outcome.kind === 'rejected' ? 'closed' : 'open', repo: source.repoURL,
+      ...mergeCommitOf(outcome.pullRequest),
     };
     if (outcome.kind === 'rejected') {
       await this.record(incident, undefined, 'Suppressed', `pull request #${pullRequest.number} was closed without merging: this fix will not be proposed again`, pullRequest);
@@ -210,11 +212,11 @@ export class RemediationController {
     const { forge, repo } = await this.forge({ repoURL: recorded.repo } as GitSource, spec, incident.metadata.namespace ?? '');
     let current = await forge.findPullRequest(repo, { branch: recorded.branch, state: 'all' });
     if (current?.state === 'open' && spec.mode === 'autoMerge' && (await forge.isMergeable(repo, current.number)).state === 'mergeable') {
-      await forge.mergePullRequest(repo, current.number, 'squash');
-      current = { ...current, state: 'merged' };
+      const merged = await forge.mergePullRequest(repo, current.number, 'squash');
+      current = { ...current, state: 'merged', ...(merged.sha ? { mergeCommitSha: merged.sha } : {}) };
     }
     if (current?.state === 'merged') {
-      await this.record(incident, undefined, 'Merged', `pull request #${current.number} is merged`, { ...recorded, state: 'merged' });
+      await this.record(incident, undefined, 'Merged', `pull request #${current.number} is merged`, { ...recorded, state: 'merged', ...mergeCommitOf(current) });
       return;
     }
     if (current?.state === 'closed') {
@@ -222,6 +224,57 @@ export class RemediationController {
       return;
     }
     return { requeueAfterMs: this.options.pullRequestPollMs ?? 60_000 };
+  }
+
+  /**
+   * A merged fix that did not heal (Failed) should not stay in Git as if it had: propose
+   * its exact revert as a PR, which a person merges (never automatically: the workload is
+   * failing either way). Refused, with the reason on the incident, when the revert would
+   * not be exact (the file changed since) or the merge commit is unknown.
+   */
+  private async revertFailedFix(incident: HealingIncident, spec: AegisWatchSpec): Promise<void> {
+    if (spec.mode === 'observe') return;
+    const recorded = incident.status?.pullRequest as (PullRequestStatus & { repo?: string }) | undefined;
+    if (!recorded?.repo || recorded.state !== 'merged') return;
+    const refuse = async (reason: string) => {
+      await this.recordRevert(incident, { state: 'refused', reason }, `no automatic revert: ${reason}`);
+      await this.event(incident, 'RevertNotProposed', `the fix in pull request #${recorded.number} did not heal it; no revert: ${reason}`, 'Warning');
+    };
+    if (!recorded.mergeCommit) return refuse('the forge did not say which commit the merge made');
+    const { forge, repo } = await this.forge({ repoURL: recorded.repo } as GitSource, spec, incident.metadata.namespace ?? '');
+    const base = (await forge.findPullRequest(repo, { branch: recorded.branch, state: 'all' }))?.base;
+    if (!base) return refuse(`pull request #${recorded.number} is no longer on the forge`);
+    const plan = await planRevert(forge, repo, recorded.mergeCommit, base);
+    if (!plan.ok) return refuse(plan.reason);
+    if (spec.mode === 'suggest') return refuse(`mode suggest: revert ${plan.commit.slice(0, 7)} by hand`);
+    const { kind, name } = incident.spec.workload;
+    const title = `Revert GopherGuard's fix of ${kind} ${name}: it did not heal it`;
+    const diff = plan.edits.map((e) => e.diff).join('\n');
+    const outcome = await openPullRequest({
+      forge, repo, fingerprint: `${incident.spec.fingerprint}-revert`, base, files: plan.edits.map((e) => ({ path: e.path, content: e.after })),
+      title,
+      body: [
+        `GopherGuard's fix in #${recorded.number} (${recorded.url}) was merged and deployed, but ${kind} \`${name}\` did not heal: ${this.options.redact(incident.status?.message ?? '').text}`,
+        '',
+        `This reverts ${plan.commit}, so that Git does not keep a change that did not help. Review it: the original failure is still there either way (HealingIncident \`${incident.metadata.namespace}/${incident.metadata.name}\`).`,
+        '',
+        '```diff', diff.slice(0, 30_000), '```',
+      ].join('\n'),
+      message: `${title}\n\nThis reverts commit ${plan.commit}.`,
+    });
+    const revert = { state: outcome.kind === 'rejected' ? 'closed' : outcome.kind, url: outcome.pullRequest.url, number: outcome.pullRequest.number } as const;
+    await this.recordRevert(incident, revert, `pull request #${revert.number} reverts the fix: ${revert.url}`);
+    await this.event(incident, 'RevertProposed', `the fix in pull request #${recorded.number} did not heal it; pull request #${revert.number} reverts it: ${revert.url}`, 'Warning');
+  }
+
+  /** Records the revert (or why there is none) after the verification's message, which stays first. */
+  private async recordRevert(incident: HealingIncident, revert: Revert, addition: string): Promise<void> {
+    const { namespace = '', name = '' } = incident.metadata;
+    await this.store.updateStatus(namespace, name, (current) => {
+      if (!current.status || current.status.revert) return undefined;
+      const message = current.status.message ? `${current.status.message}; ${addition}` : addition;
+      return { ...current.status, revert, message: message.slice(0, 1024) };
+    });
   }
 
   /** The failure went away with nothing merged: the PR is not needed any more. */
@@ -294,12 +347,16 @@ export class RemediationController {
     });
   }
 
-  private async event(incident: HealingIncident, reason: string, message: string): Promise<void> {
+  private async event(incident: HealingIncident, reason: string, message: string, type: 'Normal' | 'Warning' = 'Normal'): Promise<void> {
     await this.events.record(
       { apiVersion: 'gopherguard.dev/v1alpha1', kind: 'HealingIncident', name: incident.metadata.name, namespace: incident.metadata.namespace, uid: incident.metadata.uid },
-      'Normal', reason, message,
+      type, reason, message,
     ).catch((error: unknown) => this.options.log?.('could not record an event', { error: String(error) }));
   }
+}
+
+function mergeCommitOf(pull: { mergeCommitSha?: string }): { mergeCommit?: string } {
+  return pull.mergeCommitSha ? { mergeCommit: pull.mergeCommitSha } : {};
 }
 
 function wantsWork(incident: HealingIncident): boolean {
@@ -308,6 +365,7 @@ function wantsWork(incident: HealingIncident): boolean {
   if (status.phase === 'Diagnosed') return !status.proposal?.rejectedReason;
   if (status.phase === 'Proposed') return !status.pullRequest;
   if (status.phase === 'PullRequestOpen') return true;
+  if (status.phase === 'Failed') return status.pullRequest?.state === 'merged' && !status.revert;
   return status.phase === 'Resolved' && status.pullRequest?.state === 'open';
 }
 

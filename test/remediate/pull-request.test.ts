@@ -218,6 +218,19 @@ test('after the merge: the fix goes live, the workload stays healthy, the incide
   }, 120_000);
   assert.equal(failed.status?.verification?.result, 'Failed');
   assert.match(failed.status?.message ?? '', /the fix did not heal it: OOMKilled again/);
+  // A fix that did not heal does not stay in Git as if it had: its exact revert is proposed, not merged.
+  const reverted = await waitFor('a revert PR', async () => {
+    const i = await incidentOf('unlucky');
+    return i?.status?.revert?.state === 'open' ? i : undefined;
+  }, 60_000);
+  const pulls = await pullsOf(gitea, bad);
+  assert.deepEqual(pulls.map((p) => [p.number, p.state, p.merged]).sort(), [[1, 'closed', true], [2, 'open', false]]);
+  assert.equal(reverted.status?.revert?.number, 2);
+  assert.equal(reverted.status?.pullRequest?.mergeCommit?.length, 40);
+  const revertDiff = (await prDiff(bad, 2)).split('\n').filter((l) => /^[-+](?![-+])/.test(l));
+  assert.deepEqual(revertDiff, ['-              memory: 256Mi   # too small: see the incident', '+              memory: 128Mi   # too small: see the incident']);
+  assert.match(pulls.find((p) => p.number === 2)?.body ?? '', /did not heal[\s\S]*This reverts [0-9a-f]{40}/);
+  await waitFor('a RevertProposed event', async () => (await eventsFor(cluster, ns, reverted.metadata.name ?? '')).some((e) => e.reason === 'RevertProposed' && e.type === 'Warning'), 30_000);
   await waitFor('the watch scores', async () => {
     const list = await cluster.kubeConfig.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: 'gopherguard.dev', version: 'v1alpha1', namespace: ns, plural: 'aegiswatches', name: 'verified' }) as { status?: { healingScore?: number } };
     return list.status?.healingScore === 100;

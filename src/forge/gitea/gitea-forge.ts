@@ -204,6 +204,7 @@ export function toPullRequest(pull: GiteaPull): PullRequest {
     headSha: pull.head.sha,
     base: pull.base.ref,
     labels: (pull.labels ?? []).map((label) => label.name),
+    ...(pull.merged && pull.merge_commit_sha ? { mergeCommitSha: pull.merge_commit_sha } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ export interface GitHubPull {
   body?: string | null;
   merged_at?: string | null;
   merged?: boolean;
+  merge_commit_sha?: string | null;
   head: { ref: string; sha: string };
   base: { ref: string };
   labels?: Array<{ name?: string } | string>;
@@ -27,6 +28,7 @@ export function toPullRequest(pull: GitHubPull): PullRequest {
     headSha: pull.head.sha,
     base: pull.base.ref,
     labels: (pull.labels ?? []).map((label) => (typeof label === 'string' ? label : (label.name ?? ''))).filter(Boolean),
+    ...(merged && pull.merge_commit_sha ? { mergeCommitSha: pull.merge_commit_sha } : {}),
   };
 }
 

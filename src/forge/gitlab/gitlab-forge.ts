@@ -195,6 +195,7 @@ export function toPullRequest(mr: MergeRequest): PullRequest {
     headSha: mr.sha ?? '',
     base: mr.target_branch,
     labels: mr.labels,
+    ...(mr.state === 'merged' && (mr.squash_commit_sha ?? mr.merge_commit_sha) ? { mergeCommitSha: mr.squash_commit_sha ?? mr.merge_commit_sha ?? undefined } : {}),
   };
 }
 
