@@ -49,6 +49,30 @@ function gapMs(fake: FakeGitHub, from: number, to: number): number {
 }
 
 describe('GitHub forge through a strict fake', { concurrency: true }, () => {
+  it('reads a commit\'s parents and files (GET /commits/{ref}), and undefined for an unknown one', async (t) => {
+    const { fake, forge } = await setup(t);
+    const sha = HEAD_SHA;
+    fake.expect(
+      fake.on('GET', `/commits/${sha}`, ok({
+        sha, url: `https://api.github.com/repos/o/r/commits/${sha}`, html_url: `https://github.com/o/r/commit/${sha}`,
+        commit: { message: 'scale to -1', tree: { sha: HEAD_TREE } },
+        parents: [{ sha: BASE_SHA, url: `https://api.github.com/repos/o/r/commits/${BASE_SHA}` }],
+        stats: { total: 2, additions: 1, deletions: 1 },
+        files: [
+          { sha: '9'.repeat(40), filename: PATH, status: 'modified', additions: 1, deletions: 1, changes: 2, patch: '@@ -1 +1 @@' },
+          { sha: '8'.repeat(40), filename: 'deploy/new.yaml', previous_filename: 'deploy/old.yaml', status: 'renamed', additions: 0, deletions: 0, changes: 0 },
+        ],
+      })),
+      fake.on('GET', `/commits/${NEW_COMMIT}`, errors.notFound()),
+    );
+    assert.deepEqual(await forge.getCommit(repo, sha), {
+      sha, parents: [BASE_SHA],
+      files: [{ path: PATH, status: 'modified' }, { path: 'deploy/new.yaml', status: 'renamed', previousPath: 'deploy/old.yaml' }],
+    });
+    assert.equal(await forge.getCommit(repo, NEW_COMMIT), undefined);
+    fake.assertDone();
+  });
+
   it('creates a pull request and labels it', async (t) => {
     const { fake, forge } = await setup(t);
     fake.expect(

@@ -48,6 +48,24 @@ function gapMs(fake: FakeGitLab, from: number, to: number): number {
 }
 
 describe('GitLab forge through a strict fake', { concurrency: true }, () => {
+  it('reads a commit\'s parents (GET /repository/commits/:sha) and files (its /diff)', async (t) => {
+    const { fake, forge } = await setup(t);
+    fake.expect(
+      fake.on('GET', `/repository/commits/${HEAD_SHA}`, ok(commit(HEAD_SHA, BASE_SHA))),
+      fake.on('GET', `/repository/commits/${HEAD_SHA}/diff`, ok([
+        { old_path: PATH, new_path: PATH, a_mode: '100644', b_mode: '100644', new_file: false, renamed_file: false, deleted_file: false, diff: '@@ -1 +1 @@' },
+        { old_path: 'deploy/gone.yaml', new_path: 'deploy/gone.yaml', a_mode: '100644', b_mode: '0', new_file: false, renamed_file: false, deleted_file: true, diff: '' },
+      ]), { query: { per_page: '100' } }),
+      fake.on('GET', `/repository/commits/${NEW_COMMIT}`, { status: 404, body: { message: '404 Commit Not Found' } }),
+    );
+    assert.deepEqual(await forge.getCommit(repo, HEAD_SHA), {
+      sha: HEAD_SHA, parents: [BASE_SHA],
+      files: [{ path: PATH, status: 'modified' }, { path: 'deploy/gone.yaml', status: 'deleted' }],
+    });
+    assert.equal(await forge.getCommit(repo, NEW_COMMIT), undefined);
+    fake.assertDone();
+  });
+
   it('creates a merge request with labels, addressing the project by its encoded path', async (t) => {
     const { fake, forge } = await setup(t);
     fake.expect(
