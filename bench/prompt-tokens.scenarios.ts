@@ -4,6 +4,7 @@
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { Evidence, SignalClass } from '../src/api/healing-incident.ts';
 import type { RuleDiagnosis } from '../src/diagnose/rule-diagnosis.ts';
+import { mulberry32 } from '../test/support/prng.ts';
 
 export interface Scenario {
   name: string;
@@ -17,17 +18,8 @@ export interface Scenario {
 
 export const LOG_BYTES = 64 * 1024;
 
-/** A small seeded PRNG (mulberry32), so that every run builds the same logs. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The tests' seeded generator, so that every run builds the same logs. */
+export const prng = mulberry32;
 
 const pick = <T>(rand: () => number, items: readonly T[]): T => items[Math.floor(rand() * items.length)] as T;
 const hex = (rand: () => number, n: number) => Array.from({ length: n }, () => Math.floor(rand() * 16).toString(16)).join('');

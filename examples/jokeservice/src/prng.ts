@@ -1,5 +1,6 @@
 /**
- * mulberry32: a small seeded generator, numbers in [0, 1). With CHAOS_SEED set, the same
+ * mulberry32: a small seeded generator, numbers in [0, 1). A copy of the repo's test helper
+ * (test/support/prng.ts): the example stays runnable on its own. With CHAOS_SEED set, the same
  * sequence of requests meets the same injected failures on every run.
  */
 export function mulberry32(seed: number): () => number {
