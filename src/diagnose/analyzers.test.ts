@@ -287,7 +287,10 @@ test('GitOpsSyncFailed after a clean revision: revert the commit Flux cannot app
   const signal = { class: 'GitOpsSyncFailed' as const, reason: 'ReconciliationFailed', message: 'Deployment/shop/web dry-run failed: spec.replicas: Invalid value: -1' };
   const failing = diagnoseWithRules({ replicaSets: [], signal, gitops: { kind: 'Kustomization', revision: `main@sha1:${'b'.repeat(40)}`, appliedRevision: `main@sha1:${'a'.repeat(40)}` } });
   assert.deepEqual(failing.action, { type: 'revertCommit', commit: 'b'.repeat(40) });
-  assert.match(failing.rootCause, /^Flux cannot apply revision bbbbbbb \(ReconciliationFailed\): .*spec\.replicas.*; aaaaaaa applied cleanly/);
+  assert.match(failing.rootCause, /^Flux cannot apply revision bbbbbbb \(ReconciliationFailed\): Deployment\/shop\/web dry-run failed: spec\.replicas: Invalid value: -1; aaaaaaa applied cleanly/);
+  // As the diagnosis controller passes it: the incident's evidence summary, head included.
+  const fromEvidence = diagnoseWithRules({ replicaSets: [], signal: { ...signal, message: `GitOpsSyncFailed in Flux Kustomization shop/web, reason ReconciliationFailed, revision main@sha1:${'b'.repeat(40)}: ${signal.message}` }, gitops: { kind: 'Kustomization', revision: `main@sha1:${'b'.repeat(40)}`, appliedRevision: `main@sha1:${'a'.repeat(40)}` } });
+  assert.equal(fromEvidence.rootCause, failing.rootCause);
   const never = diagnoseWithRules({ replicaSets: [], signal, gitops: { kind: 'Application', revision: 'c'.repeat(40) } });
   assert.equal(never.action.type, 'none');
   assert.match(never.rootCause, /^Argo CD cannot apply revision ccccccc and has no earlier revision/);

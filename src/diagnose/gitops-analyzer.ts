@@ -18,7 +18,7 @@ export function analyzeGitOpsSyncFailed(input: AnalyzerInput): RuleDiagnosis {
   const engine = ENGINE[facts?.kind ?? ''] ?? 'The GitOps engine';
   const attempted = commitOf(facts?.revision);
   const applied = commitOf(facts?.appliedRevision);
-  const said = input.signal?.message ?? '';
+  const said = engineMessage(input.signal?.message ?? '');
   const cited = said ? [quote(said)] : [];
   if (!attempted) {
     return { rootCause: `${engine} reports a failed sync without the revision it tried`, confidence: 0.2, cited, action: { type: 'none', reason: 'the engine does not say which Git revision failed' } };
@@ -36,4 +36,13 @@ export function analyzeGitOpsSyncFailed(input: AnalyzerInput): RuleDiagnosis {
     cited,
     action: { type: 'revertCommit', commit: attempted },
   };
+}
+
+/**
+ * What the engine said. An incident's evidence summary starts with where and at which
+ * revision ("GitOpsSyncFailed in Flux Kustomization ns/app, reason ..., revision ...: "),
+ * which the root cause already says in its own words.
+ */
+function engineMessage(text: string): string {
+  return /^GitOps\w+ in /.test(text) && text.includes(': ') ? text.slice(text.indexOf(': ') + 2) : text;
 }
