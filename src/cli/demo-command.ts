@@ -70,14 +70,15 @@ export async function runDemo(args: string[] = [], env: Record<string, string | 
 
   const operator = new Operator({
     client, namespace: NAMESPACE, leaderElection: { enabled: false, namespace: NAMESPACE, name: 'gopherguard-demo' },
-    health: { host: '127.0.0.1', port: 0 }, llm: { defaults: llmDefaults },
+    health: { host: '127.0.0.1', port: 0 }, dashboard: { host: '127.0.0.1', port: Number(env.GOPHERGUARD_DEMO_DASHBOARD_PORT ?? 0) },
+    llm: { defaults: llmDefaults },
     remediation: { pullRequestPollMs: 1000 },
     log: (level, message, fields) => { if (level === 'error') process.stderr.write(`[operator] ${message} ${JSON.stringify(fields ?? {})}\n`); },
   });
   running.operator = operator;
   await operator.start();
   say(`${elapsed()}  GopherGuard guards ${NAMESPACE}/jokeservice with ${llmDefaults ? `the model ${llmDefaults.settings.model ?? ''} (${llmDefaults.settings.provider})` : 'its rules'}, mode autoMerge`);
-  say(`           metrics: http://127.0.0.1:${operator.healthPort}/metrics`);
+  say(`Dashboard: ${operator.dashboardUrl ?? '(not started)'}`);
 
   say(`${elapsed()}  a commit breaks it: "${BREAKING_CHANGE.message}" (memory limit 128Mi -> 80Mi; the app needs 96Mi)`);
   const result = await breakAndFollow(setup, BREAKING_CHANGE, {

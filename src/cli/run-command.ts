@@ -21,6 +21,9 @@ Options:
                            leader election timing (default 15, 10, 2, as controller-runtime)
   --health-addr HOST:PORT  /healthz and /readyz (GOPHERGUARD_HEALTH_ADDR; default 127.0.0.1:8081; port 0 picks one)
   --metrics-addr HOST:PORT Prometheus /metrics (GOPHERGUARD_METRICS_ADDR; default 127.0.0.1:8080; "off" to disable)
+  --dashboard-addr HOST:PORT
+                           the read-only dashboard (GOPHERGUARD_DASHBOARD_ADDR; default 127.0.0.1:8082; "off" to disable)
+  --dashboard-token TOKEN  require "Authorization: Bearer TOKEN" (GOPHERGUARD_DASHBOARD_TOKEN; default none)
   --log-format json|text   (GOPHERGUARD_LOG_FORMAT; default text on a terminal, json otherwise)
   --log-level LEVEL        debug, info, warn or error (GOPHERGUARD_LOG_LEVEL; default info)
 
@@ -50,6 +53,8 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
       'retry-period': { type: 'string', default: '2' },
       'metrics-addr': { type: 'string', default: env.GOPHERGUARD_METRICS_ADDR ?? '127.0.0.1:8080' },
       'health-addr': { type: 'string', default: env.GOPHERGUARD_HEALTH_ADDR ?? '127.0.0.1:8081' },
+      'dashboard-addr': { type: 'string', default: env.GOPHERGUARD_DASHBOARD_ADDR ?? '127.0.0.1:8082' },
+      'dashboard-token': { type: 'string', default: env.GOPHERGUARD_DASHBOARD_TOKEN },
       'log-format': { type: 'string', default: env.GOPHERGUARD_LOG_FORMAT ?? (process.stderr.isTTY ? 'text' : 'json') },
       'log-level': { type: 'string', default: env.GOPHERGUARD_LOG_LEVEL ?? 'info' },
     },
@@ -62,6 +67,9 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
   if (!['debug', 'info', 'warn', 'error'].includes(level)) throw new UsageError(`--log-level must be debug, info, warn or error, not ${level}`, RUN_USAGE);
   const health = parseAddress(values['health-addr']);
   const metrics = values['metrics-addr'] === 'off' ? undefined : parseAddress(values['metrics-addr'], '--metrics-addr');
+  const dashboard = values['dashboard-addr'] === 'off'
+    ? undefined
+    : { ...parseAddress(values['dashboard-addr'], '--dashboard-addr'), ...(values['dashboard-token'] ? { token: values['dashboard-token'] } : {}) };
   const seconds = (name: 'lease-duration' | 'renew-deadline' | 'retry-period') => {
     const value = Number(values[name]);
     if (!(value > 0 && value <= 3600)) throw new UsageError(`--${name} must be a number of seconds, not ${values[name]}`, RUN_USAGE);
@@ -94,6 +102,7 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
     },
     health,
     metrics,
+    dashboard,
     log,
     // Like controller-runtime: a replica that lost the lease exits and starts afresh.
     onLostLeadership: () => { exitCode = 1; finish(); },
@@ -103,6 +112,7 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
   log('info', 'gopherguard running', {
     health: `http://${health.host}:${operator.healthPort}`,
     ...(metrics ? { metrics: `http://${metrics.host}:${operator.metricsPort}/metrics` } : {}),
+    ...(operator.dashboardUrl ? { dashboard: operator.dashboardUrl } : {}),
     host: hostname(), leaderElection: leaderElect,
   });
   await finished;

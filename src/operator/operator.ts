@@ -12,6 +12,8 @@ import { GitOpsController } from '../reconcile/gitops-controller.ts';
 import { WatchController } from '../reconcile/watch-controller.ts';
 import { WorkloadController } from '../reconcile/workload-controller.ts';
 import { OperatorMetrics, startMetricsServer } from '../metrics/operator-metrics.ts';
+import { startDashboard, type RunningDashboard } from '../dashboard/index.ts';
+import { cacheDashboardSource } from './dashboard-source.ts';
 import { startHealthServer } from './health-server.ts';
 
 export type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
@@ -24,6 +26,8 @@ export interface OperatorOptions {
   health: { host: string; port: number };
   /** Where /metrics is served; not served when absent. */
   metrics?: { host: string; port: number };
+  /** Where the dashboard is served (read-only; a bearer token when set); not served when absent. */
+  dashboard?: { host: string; port: number; token?: string };
   log: Log;
   /** Called when leadership is lost: the process should exit and be restarted. */
   onLostLeadership?: () => void;
@@ -51,6 +55,7 @@ export class Operator {
   readonly redactor = new Redactor();
   private elector: LeaderElector | undefined;
   private health: Server | undefined;
+  private dashboard: RunningDashboard | undefined;
   private metricsServer: Server | undefined;
   readonly metrics: OperatorMetrics;
   private synced = false;
@@ -66,6 +71,11 @@ export class Operator {
 
   get healthPort(): number | undefined {
     return portOf(this.health);
+  }
+
+  /** The dashboard's address once started, e.g. http://127.0.0.1:8082/. */
+  get dashboardUrl(): string | undefined {
+    return this.dashboard?.url;
   }
 
   get metricsPort(): number | undefined {
@@ -92,6 +102,9 @@ export class Operator {
     }
     this.synced = true;
     log('info', 'caches synced', { namespace: this.options.namespace ?? '(all)' });
+    if (this.options.dashboard) {
+      this.dashboard = await startDashboard({ ...this.options.dashboard, source: cacheDashboardSource(this.cache), log });
+    }
     const election = this.options.leaderElection;
     if (!election.enabled) {
       this.startControllers();
@@ -182,6 +195,7 @@ export class Operator {
     this.stopping = true;
     await this.stopControllers();
     await this.elector?.release();
+    await this.dashboard?.close();
     this.cache.stop();
     await Promise.all([this.health, this.metricsServer].map((server) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))));
   }

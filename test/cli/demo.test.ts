@@ -13,6 +13,7 @@ const root = join(import.meta.dirname, '..', '..');
 test('the demo breaks JokeService with a commit and GopherGuard heals it through a merged PR, then cleans up', async () => {
   const { stdout } = await exec(process.execPath, ['src/cli/main.ts', 'demo', '--once'], { cwd: root, timeout: 280_000, env: { ...process.env, GOPHERGUARD_LLM_PROVIDER: '' } });
   assert.match(stdout, /Flux applied \.\/deploy\/overlays\/sandbox at [0-9a-f]{7}/);
+  assert.match(stdout, /^Dashboard: http:\/\/127\.0\.0\.1:\d+\/$/m);
   assert.match(stdout, /incident detected: OOMKilled of Deployment jokeservice/);
   assert.match(stdout, /remedy action: raiseResource container=app field=limits resource=memory value=160Mi \(rules/);
   assert.match(stdout, /\+ +memory: 160Mi/);

@@ -26,20 +26,21 @@ after(async () => {
   await deleteNamespace(cluster, ns);
 });
 
-interface Replica { child: ChildProcess; output: () => string; healthPort: Promise<number>; metricsPort: Promise<number>; exited: Promise<number | null> }
+interface Replica { child: ChildProcess; output: () => string; healthPort: Promise<number>; metricsPort: Promise<number>; dashboardPort: Promise<number>; exited: Promise<number | null> }
 
 function startReplica(name: string): Replica {
   const child = spawn(process.execPath, [
     'src/cli/main.ts', 'run', '-n', ns, '--kubeconfig', process.env.GOPHERGUARD_TEST_KUBECONFIG ?? '',
-    '--health-addr', '127.0.0.1:0', '--metrics-addr', '127.0.0.1:0', '--log-format', 'json', '--lease-duration', '6', '--renew-deadline', '4', '--retry-period', '1',
+    '--health-addr', '127.0.0.1:0', '--metrics-addr', '127.0.0.1:0', '--dashboard-addr', '127.0.0.1:0', '--log-format', 'json', '--lease-duration', '6', '--renew-deadline', '4', '--retry-period', '1',
   ], { cwd: root, env: { ...process.env, POD_NAME: name }, stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(child);
   let text = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { text += chunk; });
   const healthPort = waitFor(`${name} to report its health address`, async () => Number(/"health":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(text)?.[1]) || undefined, 30_000);
   const metricsPort = waitFor(`${name} to report its metrics address`, async () => Number(/"metrics":"http:\/\/127\.0\.0\.1:(\d+)\/metrics"/.exec(text)?.[1]) || undefined, 30_000);
+  const dashboardPort = waitFor(`${name} to report its dashboard address`, async () => Number(/"dashboard":"http:\/\/127\.0\.0\.1:(\d+)\/"/.exec(text)?.[1]) || undefined, 30_000);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, output: () => text, healthPort, metricsPort, exited };
+  return { child, output: () => text, healthPort, metricsPort, dashboardPort, exited };
 }
 
 
@@ -85,6 +86,18 @@ test('two replicas, one leader; the leader killed, the other takes over; no dupl
 
   const all = await listIncidents(cluster.kubeConfig, ns);
   assert.deepEqual(all.map((i) => `${i.spec.workload.name}/${i.spec.signalClass}`).sort(), ['first/CrashLoop', 'second/ImagePull']);
+
+  // The dashboard of the new leader serves the same incidents from its cache.
+  const dashboard = `http://127.0.0.1:${await follower.dashboardPort}`;
+  const served = await waitFor('both incidents on the dashboard', async () => {
+    const list = await (await fetch(`${dashboard}/api/incidents`)).json() as Array<{ name?: string; metadata?: { name?: string } }>;
+    const names = list.map((i) => i.name ?? i.metadata?.name ?? '');
+    return all.every((i) => names.includes(i.metadata.name ?? '')) ? names : undefined;
+  }, 15_000);
+  assert.equal(served.length, 2);
+  const page = await fetch(dashboard);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /Healing Score/);
 
   follower.child.kill('SIGTERM');
   assert.equal(await follower.exited, 0, `clean exit; log:\n${follower.output().slice(-2000)}`);

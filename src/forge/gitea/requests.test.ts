@@ -77,9 +77,11 @@ describe('Gitea answers', () => {
   it('map a pull request, merged shown as merged', () => {
     assert.deepEqual(toPullRequest(PullRequest.parse(wire)), {
       number: 4, url: 'https://gitea.example/tester/demo/pulls/4', state: 'merged', title: 'Fix', body: '',
-      branch: 'gopherguard/x', headSha: 'a'.repeat(40), base: 'main', labels: ['gopherguard'],
+      branch: 'gopherguard/x', headSha: 'a'.repeat(40), base: 'main', labels: ['gopherguard'], mergeCommitSha: 'm'.repeat(40),
     });
-    assert.equal(toPullRequest(PullRequest.parse({ ...wire, merged: false })).state, 'closed');
+    const closed = toPullRequest(PullRequest.parse({ ...wire, merged: false }));
+    assert.equal(closed.state, 'closed');
+    assert.equal(closed.mergeCommitSha, undefined, 'only a merged PR has a merge commit');
   });
 
   it('tell a file from a directory in the contents API', () => {
