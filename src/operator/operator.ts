@@ -5,6 +5,7 @@ import { Redactor } from '../redact/index.ts';
 import { DiagnosisController } from '../reconcile/diagnosis-controller.ts';
 import { RemediationController, type RemediationControllerOptions } from '../reconcile/remediation-controller.ts';
 import { VerificationController } from '../reconcile/verification-controller.ts';
+import { NotificationController } from '../reconcile/notification-controller.ts';
 import { leaseApi } from '../controller/lease-lock.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import { ClusterCache } from '../reconcile/cluster-cache.ts';
@@ -50,6 +51,7 @@ export class Operator {
   private diagnosis: DiagnosisController | undefined;
   private remediation: RemediationController | undefined;
   private verification: VerificationController | undefined;
+  private notifications: NotificationController | undefined;
   /** One per process: its cache, budgets and circuit breakers outlive a leadership change. */
   private readonly diagnoser: LlmDiagnoser;
   readonly redactor = new Redactor();
@@ -165,6 +167,10 @@ export class Operator {
       log: (message, fields) => log('warn', message, fields),
     });
     this.metrics.trackQueue('verification', this.verification.queue);
+    this.notifications = new NotificationController({
+      client, cache: this.cache, redact: (text) => this.redactor.redactText(text).text, log,
+    });
+    this.notifications.start();
     this.workloads.start();
     this.watches.start();
     this.diagnosis.start();
@@ -180,13 +186,14 @@ export class Operator {
   }
 
   private async stopControllers(): Promise<void> {
-    const running = [this.workloads, this.watches, this.gitops, this.diagnosis, this.remediation, this.verification];
+    const running = [this.workloads, this.watches, this.gitops, this.diagnosis, this.remediation, this.verification, this.notifications];
     this.workloads = undefined;
     this.watches = undefined;
     this.gitops = undefined;
     this.diagnosis = undefined;
     this.remediation = undefined;
     this.verification = undefined;
+    this.notifications = undefined;
     await Promise.all(running.map((c) => c?.stop()));
   }
 
