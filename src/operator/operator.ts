@@ -67,7 +67,8 @@ export class Operator {
     this.options = options;
     const log = (message: string, fields?: Record<string, unknown>) => options.log('warn', message, fields);
     this.cache = new ClusterCache({ client: options.client, namespace: options.namespace, log });
-    this.metrics = new OperatorMetrics(this.cache);
+    this.metrics = new OperatorMetrics(this.cache, () => this.isLeader());
+    this.metrics.trackNotifications(() => this.notifications?.stats() ?? []);
     this.diagnoser = createLlmDiagnoser({ ...options.llm, redact: (text) => this.redactor.redactText(text) });
   }
 
@@ -153,6 +154,7 @@ export class Operator {
     this.metrics.trackQueue('gitops', this.gitops.queue);
     this.diagnosis = new DiagnosisController({
       client, cache: this.cache, llm: this.diagnoser, redact: (text) => this.redactor.redactText(text), hooks: this.metrics.hooksFor('diagnosis'),
+      onDiagnosed: (result) => this.metrics.diagnosed(result),
       log: (message, fields) => log(message === 'incident diagnosed' ? 'info' : 'warn', message, fields),
     });
     this.metrics.trackQueue('diagnosis', this.diagnosis.queue);

@@ -3,7 +3,7 @@ import { parseAegisWatch } from '../api/crd.ts';
 import type { HealingIncident } from '../api/healing-incident.ts';
 import { ControllerLoop, WorkQueue, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
 import { analyzerInput } from '../diagnose/analyzer-input.ts';
-import { toIncidentDiagnosis, type LlmDiagnoser, type Redact } from '../diagnose/llm/index.ts';
+import { toIncidentDiagnosis, type DiagnosisResult, type LlmDiagnoser, type Redact } from '../diagnose/llm/index.ts';
 import { diagnoseWithRules } from '../diagnose/rules.ts';
 import { DEFAULT_DETECTORS, assessWorkload } from '../detect/workload-signals.ts';
 import { incidentName, type Signal } from '../detect/signal.ts';
@@ -27,6 +27,8 @@ export interface DiagnosisControllerOptions {
   hooks?: WorkerHooks;
   concurrency?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  /** Each diagnosis's outcome, for the model metrics. */
+  onDiagnosed?: (result: DiagnosisResult) => void;
 }
 
 const WORKLOAD_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
@@ -97,6 +99,7 @@ export class DiagnosisController {
       personality: spec?.personality ?? 'witty',
       budgetScope: `${namespace}/${incident.spec.watch}`,
     });
+    this.options.onDiagnosed?.(result);
     // What the diagnosis quotes (log lines, messages) is redacted like everything else that leaves.
     let redactions = result.redactions ?? 0;
     const clean = (text: string) => {

@@ -70,4 +70,5 @@ test('a detected incident reaches the watch\'s Slack and webhook once, with the 
   assert.ok(detected, `a detected event among ${hooks.map((h) => h.body.event).join(', ')}`);
   assert.match(JSON.stringify(detected.body), new RegExp(incident.metadata.name ?? 'missing'));
   assert.doesNotMatch(JSON.stringify(received.map((r) => r.body)), /secret-part/, 'the webhook URL is never in a message');
+  assert.match(await operator.metrics.registry.metrics(), /gopherguard_notifications\{type="slack",result="sent"\} 1/);
 });

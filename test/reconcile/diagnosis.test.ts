@@ -98,4 +98,7 @@ test('a watch with a model asks it, with the key from its Secret, and records th
   assert.equal(request?.headers.authorization, 'Bearer sk-test-from-the-secret');
   assert.match(request?.promptText ?? '', /DATABASE_URL/, 'the evidence reached the model');
   assert.ok(!JSON.stringify(request?.body).includes(PLANTED), 'the planted token never reaches the model');
+  const metrics = await operator.metrics.registry.metrics();
+  assert.match(metrics, /gopherguard_model_requests_total\{provider="[a-z-]+",outcome="answered"\} 1/);
+  assert.match(metrics, /gopherguard_model_tokens_total\{provider="[a-z-]+",kind="prompt"\} 2100/);
 });

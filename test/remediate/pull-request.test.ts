@@ -230,6 +230,9 @@ test('after the merge: the fix goes live, the workload stays healthy, the incide
   const revertDiff = (await prDiff(bad, 2)).split('\n').filter((l) => /^[-+](?![-+])/.test(l));
   assert.deepEqual(revertDiff, ['-              memory: 256Mi   # too small: see the incident', '+              memory: 128Mi   # too small: see the incident']);
   assert.match(pulls.find((p) => p.number === 2)?.body ?? '', /did not heal[\s\S]*This reverts [0-9a-f]{40}/);
+  const metrics = await operator.metrics.registry.metrics();
+  assert.match(metrics, /gopherguard_time_to_heal_seconds_count\{class="OOMKilled"\} 1/, 'one heal timed');
+  assert.match(metrics, /gopherguard_time_to_pull_request_seconds_count\{class="OOMKilled"\} [1-9]/);
   await waitFor('a RevertProposed event', async () => (await eventsFor(cluster, ns, reverted.metadata.name ?? '')).some((e) => e.reason === 'RevertProposed' && e.type === 'Warning'), 30_000);
   await waitFor('the watch scores', async () => {
     const list = await cluster.kubeConfig.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: 'gopherguard.dev', version: 'v1alpha1', namespace: ns, plural: 'aegiswatches', name: 'verified' }) as { status?: { healingScore?: number } };
