@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { ForgeError, errorFromStatus, networkError, scrubSecrets, serverMessage, FORGE_LABELS } from './errors.ts';
 import { decideRetry, isRateLimited, retryAfterMs, type HeaderLookup, type RetryPolicy } from './retry-policy.ts';
 import type { ForgeKind, ForgeLog } from './types.ts';
+import { countForgeRequest } from './request-counter.ts';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -88,6 +89,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
         body = await readBody(response);
       } catch (cause) {
         const decision = decideRetry({ kind: 'network' }, attempt, options.retry, now());
+        countForgeRequest(options.forge, decision.retry ? 'retried' : 'network');
         if (!decision.retry) throw networkError(options.forge, request.operation, cause, options.secrets);
         log('warn', 'forge request got no answer; retrying', { forge: options.forge, request: where, attempt: attempt + 1, delayMs: decision.delayMs });
         await sleep(decision.delayMs);
@@ -95,10 +97,14 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
       const headers: HeaderLookup = (name) => response.headers.get(name) ?? undefined;
       noteWindow(headers);
-      if (response.ok) return { status: response.status, headers: response.headers, body };
+      if (response.ok) {
+        countForgeRequest(options.forge, 'success');
+        return { status: response.status, headers: response.headers, body };
+      }
       const said = scrubSecrets(serverMessage(body), options.secrets);
       const rateLimited = isRateLimited(response.status, headers, said);
       const decision = decideRetry({ kind: 'status', status: response.status, headers, rateLimited }, attempt, options.retry, now());
+      countForgeRequest(options.forge, decision.retry ? 'retried' : 'error');
       if (decision.retry) {
         log('warn', 'forge request failed; retrying', { forge: options.forge, request: where, status: response.status, attempt: attempt + 1, delayMs: decision.delayMs });
         await sleep(decision.delayMs);

@@ -3,6 +3,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { ReconcileOutcome, WorkQueue, WorkerHooks } from '../controller/index.ts';
 import type { HealingIncident } from '../api/healing-incident.ts';
 import type { DiagnosisResult } from '../diagnose/llm/index.ts';
+import { forgeRequestCounts } from '../forge/request-counter.ts';
 import type { NotifierStats } from '../notify/index.ts';
 import type { ClusterCache } from '../reconcile/cluster-cache.ts';
 
@@ -91,6 +92,11 @@ export class OperatorMetrics {
           }
         }
       },
+    });
+    new Gauge({
+      name: 'gopherguard_forge_requests', help: 'Forge API requests since the process started, by forge and outcome (success, error, network, retried).',
+      labelNames: ['forge', 'outcome'], registers: [this.registry],
+      collect() { for (const { forge, outcome, count } of forgeRequestCounts()) this.set({ forge, outcome }, count); },
     });
     new Gauge({
       name: 'gopherguard_incidents', help: 'HealingIncidents by failure class and phase.',

@@ -233,6 +233,7 @@ test('after the merge: the fix goes live, the workload stays healthy, the incide
   const metrics = await operator.metrics.registry.metrics();
   assert.match(metrics, /gopherguard_time_to_heal_seconds_count\{class="OOMKilled"\} 1/, 'one heal timed');
   assert.match(metrics, /gopherguard_time_to_pull_request_seconds_count\{class="OOMKilled"\} [1-9]/);
+  assert.match(metrics, /gopherguard_forge_requests\{forge="gitea",outcome="success"\} [1-9]\d*/);
   await waitFor('a RevertProposed event', async () => (await eventsFor(cluster, ns, reverted.metadata.name ?? '')).some((e) => e.reason === 'RevertProposed' && e.type === 'Warning'), 30_000);
   await waitFor('the watch scores', async () => {
     const list = await cluster.kubeConfig.makeApiClient(CustomObjectsApi).getNamespacedCustomObject({ group: 'gopherguard.dev', version: 'v1alpha1', namespace: ns, plural: 'aegiswatches', name: 'verified' }) as { status?: { healingScore?: number } };

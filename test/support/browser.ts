@@ -27,7 +27,12 @@ export async function launchChromium(): Promise<Browser> {
 export function recordProblems(context: BrowserContext): string[] {
   const problems: string[] = [];
   context.on('console', (message) => {
-    if (message.type() === 'error') problems.push(`console error: ${message.text()} (${message.location().url})`);
+    if (message.type() !== 'error') return;
+    const where = message.location().url;
+    // Chromium asks every site for /favicon.ico on its own, and logs the 404 of a site that
+    // has none (the dashboard has none); no page asked for it.
+    if (where !== '' && new URL(where).pathname === '/favicon.ico') return;
+    problems.push(`console error: ${message.text()} (${where})`);
   });
   context.on('weberror', (error) => problems.push(`uncaught: ${error.error().stack ?? error.error().message}`));
   context.on('requestfailed', (request) => {

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { scrubSecrets } from '../errors.ts';
 import { decideRetry, isRateLimited, type Failure, type HeaderLookup } from '../retry-policy.ts';
 import type { ForgeRuntime } from '../runtime.ts';
+import { countForgeRequest } from '../request-counter.ts';
 
 const ThrottledOctokit = Octokit.plugin(throttling);
 export type GitHubOctokit = InstanceType<typeof ThrottledOctokit>;
@@ -77,10 +78,13 @@ export function createOctokit(apiBaseUrl: string, runtime: ForgeRuntime): GitHub
   octokit.hook.wrap('request', async (request, options) => {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await request(options);
+        const response = await request(options);
+        countForgeRequest('github', 'success');
+        return response;
       } catch (error) {
         if (!isOctokitRequestError(error) || throttleOwns(error)) throw error;
         const decision = decideRetry(failureOf(error), attempt, retry, runtime.now());
+        countForgeRequest('github', decision.retry ? 'retried' : error.response ? 'error' : 'network');
         if (!decision.retry) throw error;
         log('warn', 'GitHub request failed; retrying', {
           forge: 'github', request: `${options.method} ${options.url}`, status: error.response ? error.status : 0, attempt: attempt + 1, delayMs: decision.delayMs,
