@@ -6,6 +6,7 @@ import { DiagnosisController } from '../reconcile/diagnosis-controller.ts';
 import { RemediationController, type RemediationControllerOptions } from '../reconcile/remediation-controller.ts';
 import { VerificationController } from '../reconcile/verification-controller.ts';
 import { NotificationController } from '../reconcile/notification-controller.ts';
+import { PhaseEvents } from '../reconcile/phase-events.ts';
 import { leaseApi } from '../controller/lease-lock.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import { ClusterCache } from '../reconcile/cluster-cache.ts';
@@ -52,6 +53,7 @@ export class Operator {
   private remediation: RemediationController | undefined;
   private verification: VerificationController | undefined;
   private notifications: NotificationController | undefined;
+  private phaseEvents: PhaseEvents | undefined;
   /** One per process: its cache, budgets and circuit breakers outlive a leadership change. */
   private readonly diagnoser: LlmDiagnoser;
   readonly redactor = new Redactor();
@@ -173,6 +175,8 @@ export class Operator {
       client, cache: this.cache, redact: (text) => this.redactor.redactText(text).text, log,
     });
     this.notifications.start();
+    this.phaseEvents = new PhaseEvents({ client, cache: this.cache, log: warn });
+    this.phaseEvents.start();
     this.workloads.start();
     this.watches.start();
     this.diagnosis.start();
@@ -188,7 +192,7 @@ export class Operator {
   }
 
   private async stopControllers(): Promise<void> {
-    const running = [this.workloads, this.watches, this.gitops, this.diagnosis, this.remediation, this.verification, this.notifications];
+    const running = [this.workloads, this.watches, this.gitops, this.diagnosis, this.remediation, this.verification, this.notifications, this.phaseEvents];
     this.workloads = undefined;
     this.watches = undefined;
     this.gitops = undefined;
@@ -196,6 +200,7 @@ export class Operator {
     this.remediation = undefined;
     this.verification = undefined;
     this.notifications = undefined;
+    this.phaseEvents = undefined;
     await Promise.all(running.map((c) => c?.stop()));
   }
 

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { Operator } from '../../src/operator/operator.ts';
-import { createNamespace, deleteNamespace, deployment, testCluster, waitFor } from '../support/cluster.ts';
+import { createNamespace, deleteNamespace, deployment, eventsFor, testCluster, waitFor } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
 import { createWatch, listIncidents } from '../support/gopherguard.ts';
 
@@ -71,4 +71,14 @@ test('a detected incident reaches the watch\'s Slack and webhook once, with the 
   assert.match(JSON.stringify(detected.body), new RegExp(incident.metadata.name ?? 'missing'));
   assert.doesNotMatch(JSON.stringify(received.map((r) => r.body)), /secret-part/, 'the webhook URL is never in a message');
   assert.match(await operator.metrics.registry.metrics(), /gopherguard_notifications\{type="slack",result="sent"\} 1/);
+});
+
+test('each phase is an Event on the workload and on the watch, for kubectl describe', async () => {
+  await waitFor('IncidentDiagnosed on the Deployment', async () => (await eventsFor(cluster, ns, 'cart')).some((e) => e.reason === 'IncidentDiagnosed' && e.involvedObject.kind === 'Deployment'), 30_000);
+  const onWatch = await waitFor('both phases on the watch', async () => {
+    const events = (await eventsFor(cluster, ns, 'shop')).filter((e) => e.involvedObject.kind === 'AegisWatch');
+    return ['IncidentDetected', 'IncidentDiagnosed'].every((r) => events.some((e) => e.reason === r)) ? events : undefined;
+  }, 30_000);
+  assert.equal(onWatch.find((e) => e.reason === 'IncidentDetected')?.type, 'Warning');
+  assert.match(onWatch.find((e) => e.reason === 'IncidentDiagnosed')?.message ?? '', /^CrashLoop of Deployment cart: the rules found: .*\(HealingIncident cart-crashloop-[0-9a-f]{8}\)$/);
 });
