@@ -78,7 +78,7 @@ test('a TerminalError, even wrapped, is reported but not retried', async () => {
   assert.deepEqual(h.outcomes, ['terminal-error', 'terminal-error']);
   assert.equal(h.errors.length, 2);
   assert.ok(h.errors[0] instanceof TerminalError);
-  assert.deepEqual(h.queue.stats(), { depth: 0, inFlight: 0, waiting: 0 });
+  assert.deepEqual(h.queue.stats(), { depth: 0, inFlight: 0, waiting: 0, retries: 0 });
   h.queue.shutDown();
   await h.workers;
 });

@@ -58,7 +58,7 @@ test('addAfter hands keys out in time order, not before their time, keeping the 
   queue.addAfter('a', 250); // later than the pending 100 ms: ignored
   queue.addAfter('c', 150); // earlier than the pending 300 ms: moves up
   queue.addAfter('now', 0);
-  assert.deepEqual(queue.stats(), { depth: 1, inFlight: 0, waiting: 3 });
+  assert.deepEqual(queue.stats(), { depth: 1, inFlight: 0, waiting: 3, retries: 0 });
   clock.advance(99);
   assert.equal(queue.len(), 1);
   clock.advance(1);
@@ -75,7 +75,7 @@ test('get waits for a key, and resolves undefined after shutDown once the queue 
   const waiting = queue.get();
   queue.add('x');
   assert.equal(await waiting, 'x');
-  assert.deepEqual(queue.stats(), { depth: 0, inFlight: 1, waiting: 0 });
+  assert.deepEqual(queue.stats(), { depth: 0, inFlight: 1, waiting: 0, retries: 0 });
   queue.add('y');
   const idle = queue.get();
   const second = await idle;
@@ -127,4 +127,20 @@ test('retries are visible per key and forget clears them', () => {
   assert.equal(queue.len(), 1);
   queue.forget('k');
   assert.equal(queue.numRequeues('k'), 0);
+  assert.equal(queue.stats().retries, 2, 'the metric counts every retry, forgotten or not');
+});
+
+test('each key\'s time in the queue is observed as a worker takes it', async () => {
+  const clock = new FakeClock();
+  const queue = new WorkQueue({ clock });
+  const waits: number[] = [];
+  queue.observeWait((ms) => waits.push(ms));
+  queue.add('a');
+  clock.advance(250);
+  assert.equal(await queue.get(), 'a');
+  queue.addAfter('b', 1000);
+  clock.advance(1000);
+  clock.advance(40);
+  assert.equal(await queue.get(), 'b');
+  assert.deepEqual(waits, [250, 40], 'from ready to taken; a delay before it is ready does not count');
 });

@@ -14,6 +14,8 @@ export interface WorkQueueStats {
   inFlight: number;
   /** Keys waiting for an `addAfter` or `addRateLimited` delay. */
   waiting: number;
+  /** Keys added back by `addRateLimited` (a failed reconcile) since the queue was made. */
+  retries: number;
 }
 
 interface Waiting {
@@ -36,6 +38,10 @@ export class WorkQueue {
   private readonly getters: Array<(key: string | undefined) => void> = [];
   private readonly drainers: Array<() => void> = [];
   private shuttingDown = false;
+  /** When each queued key became ready: how long it waited for a worker (client-go's queue latency). */
+  private readonly readySince = new Map<string, number>();
+  private retries = 0;
+  private waitObserver: ((waitMs: number) => void) | undefined;
   private readonly rateLimiter: RateLimiter;
   private readonly clock: Clock;
 
@@ -48,8 +54,12 @@ export class WorkQueue {
     if (this.shuttingDown || this.dirty.has(key)) return;
     this.dirty.add(key);
     if (this.processing.has(key)) return;
-    this.queue.push(key);
-    this.handOut();
+    this.enqueue(key);
+  }
+
+  /** Called with each key's time in the queue as a worker takes it (for metrics). */
+  observeWait(observer: (waitMs: number) => void): void {
+    this.waitObserver = observer;
   }
 
   /**
@@ -65,10 +75,7 @@ export class WorkQueue {
 
   done(key: string): void {
     this.processing.delete(key);
-    if (this.dirty.has(key)) {
-      this.queue.push(key);
-      this.handOut();
-    }
+    if (this.dirty.has(key)) this.enqueue(key);
     this.checkDrained();
   }
 
@@ -92,6 +99,7 @@ export class WorkQueue {
 
   /** Adds `key` when the rate limiter allows: the per-key backoff or the global bucket. */
   addRateLimited(key: string): void {
+    this.retries++;
     this.addAfter(key, this.rateLimiter.when(key));
   }
 
@@ -109,7 +117,7 @@ export class WorkQueue {
   }
 
   stats(): WorkQueueStats {
-    return { depth: this.queue.length, inFlight: this.processing.size, waiting: this.waiting.size };
+    return { depth: this.queue.length, inFlight: this.processing.size, waiting: this.waiting.size, retries: this.retries };
   }
 
   isShuttingDown(): boolean {
@@ -139,11 +147,20 @@ export class WorkQueue {
     });
   }
 
+  private enqueue(key: string): void {
+    this.queue.push(key);
+    this.readySince.set(key, this.clock.now());
+    this.handOut();
+  }
+
   private handOut(): void {
     while (this.getters.length > 0 && this.queue.length > 0) {
       const key = this.queue.shift() as string;
       this.dirty.delete(key);
       this.processing.add(key);
+      const since = this.readySince.get(key);
+      this.readySince.delete(key);
+      if (since !== undefined) this.waitObserver?.(this.clock.now() - since);
       this.getters.shift()?.(key);
     }
     if (this.shuttingDown && this.queue.length === 0) {

@@ -20,6 +20,7 @@ export class OperatorMetrics {
   private readonly reconciles: Counter<'controller' | 'outcome'>;
   private readonly reconcileSeconds: Histogram<'controller'>;
   private readonly queues = new Map<string, WorkQueue>();
+  private readonly queueWait: Histogram<'controller'>;
   private readonly timeToPullRequest: Histogram;
   private readonly timeToHeal: Histogram;
   private readonly modelRequests: Counter<'provider' | 'outcome'>;
@@ -49,6 +50,15 @@ export class OperatorMetrics {
           this.set({ controller, state: 'delayed' }, stats.waiting);
         }
       },
+    });
+    new Gauge({
+      name: 'gopherguard_workqueue_retries', help: 'Keys put back with backoff after a failed reconcile, since the operator started.',
+      labelNames: ['controller'], registers: [this.registry],
+      collect() { for (const [controller, queue] of queues) this.set({ controller }, queue.stats().retries); },
+    });
+    this.queueWait = new Histogram({
+      name: 'gopherguard_workqueue_queue_duration_seconds', help: 'How long a key waits in the queue before a worker takes it.',
+      labelNames: ['controller'], buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10], registers: [this.registry],
     });
     const informers = { pods: cache.pods, replicasets: cache.replicaSets, deployments: cache.deployments, statefulsets: cache.statefulSets, daemonsets: cache.daemonSets, events: cache.events, aegiswatches: cache.watches, healingincidents: cache.incidents };
     new Gauge({
@@ -143,9 +153,10 @@ export class OperatorMetrics {
     this.notificationStats = stats;
   }
 
-  /** Reports a controller's queue in the depth gauge. */
+  /** Reports a controller's queue: its depth and retries, and how long keys wait in it. */
   trackQueue(controller: string, queue: WorkQueue): void {
     this.queues.set(controller, queue);
+    queue.observeWait((waitMs) => this.queueWait.observe({ controller }, waitMs / 1000));
   }
 
   /** Worker hooks that count and time one controller's reconciles. */

@@ -77,6 +77,8 @@ test('two replicas, one leader; the leader killed, the other takes over; no dupl
     /gopherguard_reconcile_total\{controller="workloads",outcome="(success|requeue-after)"\} [1-9]/,
     /gopherguard_incidents\{class="ImagePull",phase="(Detected|Diagnosed)"\} 1/,
     /gopherguard_workqueue_depth\{controller="workloads",state="ready"\} \d+/,
+    /gopherguard_workqueue_queue_duration_seconds_count\{controller="workloads"\} [1-9]/,
+    /gopherguard_workqueue_retries\{controller="workloads"\} \d+/,
     /gopherguard_informer_restarts\{informer="pods"\} \d+/,
   ];
   await waitFor('the metrics of the new leader', async () => {
