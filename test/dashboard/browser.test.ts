@@ -16,6 +16,7 @@ import { createNamespace, deleteNamespace, testCluster, waitFor } from '../suppo
 import { installCrds } from '../support/crds.ts';
 import { createRepo, giteaApi, testGitea } from '../support/gitea.ts';
 import { createWatch, listIncidents } from '../support/gopherguard.ts';
+import { oomManifest } from '../support/manifests.ts';
 
 const cluster = testCluster();
 const gitea = testGitea();
@@ -25,31 +26,7 @@ let operator: Operator | undefined;
 let browser: Browser | undefined;
 let context: BrowserContext | undefined;
 
-// The same manifest as test/remediate/pull-request.test.ts: it needs 200Mi and gets 128Mi.
-const manifest = (name: string) => `# ${name}: the joke service
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  labels: {app: ${name}, tier: web}
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-      annotations:
-        sandbox.gopherguard.dev/needs-memory: 200Mi  # what the app really uses
-    spec:
-      containers:
-        - name: app
-          image: ghcr.io/gopherguard/jokeservice:1.0.0
-          ports: [{name: http, containerPort: 8080}]
-          resources:
-            limits:
-              memory: 128Mi   # too small: see the incident
-`;
+const manifest = oomManifest;
 
 // Runs in the page before its own scripts, to see what the SSE extension does: how often
 // the stream opened or failed, and which events it swapped in.

@@ -13,37 +13,14 @@ import { createNamespace, deleteNamespace, eventsFor, testCluster, waitFor } fro
 import { installCrds } from '../support/crds.ts';
 import { createRepo, giteaApi, pullsOf, testGitea } from '../support/gitea.ts';
 import { createWatch, listIncidents } from '../support/gopherguard.ts';
+import { oomManifest } from '../support/manifests.ts';
 
 const cluster = testCluster();
 const gitea = testGitea();
 let ns: string;
 const operators: Operator[] = [];
 
-// The manifest as a person wrote it: comments, a flow map, an annotation the sandbox reads.
-const manifest = (name: string, needs = '200Mi') => `# ${name}: the joke service
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-  labels: {app: ${name}, tier: web}
-spec:
-  replicas: 1
-  selector:
-    matchLabels: {app: ${name}}
-  template:
-    metadata:
-      labels: {app: ${name}}
-      annotations:
-        sandbox.gopherguard.dev/needs-memory: ${needs}  # what the app really uses
-    spec:
-      containers:
-        - name: app
-          image: ghcr.io/gopherguard/jokeservice:1.0.0
-          ports: [{name: http, containerPort: 8080}]
-          resources:
-            limits:
-              memory: 128Mi   # too small: see the incident
-`;
+const manifest = oomManifest;
 
 before(async () => {
   await installCrds(cluster.client);
