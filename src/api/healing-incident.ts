@@ -127,6 +127,8 @@ export const Verification = z
     result: z.enum(['Healed', 'Failed', 'Pending']),
     timeToHealSeconds: z.number().min(0).optional(),
     checkedAt: DateTime.optional(),
+    /** The commit the GitOps engine had applied when the fix was merged: a newer one means it deployed since. */
+    engineRevisionAtMerge: z.string().max(64).optional(),
   })
   .meta(open(20));
 export type Verification = z.output<typeof Verification>;

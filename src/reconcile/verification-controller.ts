@@ -3,7 +3,7 @@ import type { AegisWatchSpec } from '../api/aegis-watch.ts';
 import { commitOf } from '../diagnose/gitops-analyzer.ts';
 import { gitOpsSignals, type GitOpsKind } from '../detect/gitops-signals.ts';
 import { parseAegisWatch } from '../api/crd.ts';
-import type { HealingIncident, IncidentPhase } from '../api/healing-incident.ts';
+import type { HealingIncident, IncidentPhase, Verification } from '../api/healing-incident.ts';
 import { ControllerLoop, WorkQueue, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
 import { incidentName } from '../detect/signal.ts';
 import { DEFAULT_DETECTORS, assessWorkload } from '../detect/workload-signals.ts';
@@ -11,6 +11,8 @@ import { IncidentStore } from '../incident/incident-store.ts';
 import { EventRecorder } from '../k8s/event-recorder.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import { actionFromDiagnosis } from '../remediate/stored-action.ts';
+import type { Workload } from '../remediate/guard/index.ts';
+import { fluxReference } from '../remediate/source/flux-source.ts';
 import { currentRevisionPods, fixIsLive, rolledOut } from '../verify/fix-state.ts';
 import type { ClusterCache } from './cluster-cache.ts';
 import { detectorSettings } from './detector-settings.ts';
@@ -81,9 +83,19 @@ export class VerificationController {
     const stamps = incident.status.phaseTimestamps ?? {};
 
     if (incident.status.phase === 'Merged') {
-      if (fixIsLive(live, parsedAction.action)) {
+      const engine = await this.engineRevision(live, spec, namespace);
+      const merge = (incident.status.pullRequest as { mergeCommit?: string } | undefined)?.mergeCommit;
+      const atMerge = incident.status.verification?.engineRevisionAtMerge;
+      if (engine?.revision && merge && !atMerge) {
+        // First look after the merge: what the engine runs now is what it ran before it.
+        await this.move(incident, undefined, `merged; waiting for ${engine.name} to apply it (it runs ${engine.revision.slice(0, 7)})`, { result: 'Pending', engineRevisionAtMerge: engine.revision });
+      }
+      // Deployed by the GitOps engine: it applied the merge, or any commit newer than the one it ran at the merge.
+      const deployed = !engine || !merge || engine.revision === merge || (atMerge !== undefined && engine.revision !== undefined && engine.revision !== atMerge);
+      if (deployed && fixIsLive(live, parsedAction.action)) {
         const seconds = spec?.detectors.verifySeconds ?? 120;
-        await this.move(incident, 'Synced', `the fix is live; watching the workload for ${seconds} s`, { result: 'Pending' });
+        const by = engine?.revision ? `${engine.name} applied ${engine.revision.slice(0, 7)}${engine.revision === merge ? ' (the merge)' : ''}; ` : '';
+        await this.move(incident, 'Synced', `${by}the fix is live; watching the workload for ${seconds} s`, { result: 'Pending' });
         return { requeueAfterMs: 1000 };
       }
       const mergedAt = Date.parse(stamps.Merged ?? '') || now;
@@ -111,6 +123,29 @@ export class VerificationController {
     const timeToHealSeconds = Math.round((now - since) / 100) / 10;
     await this.move(incident, 'Healed', `healed: healthy for ${windowMs / 1000} s on the fix, ${timeToHealSeconds} s after the failure was first seen`, { result: 'Healed', timeToHealSeconds, checkedAt: new Date(now).toISOString() });
     await this.event(incident, 'Normal', 'Healed', `${ref.kind} ${ref.name} healed in ${timeToHealSeconds} s`);
+  }
+
+  /**
+   * The GitOps engine that deploys a workload and the commit it last applied: the Flux
+   * Kustomization its labels (or the watch) name, or the watch's Argo CD Application.
+   * Undefined when neither is known or readable: then the workload alone tells.
+   */
+  private async engineRevision(live: Workload, spec: AegisWatchSpec | undefined, namespace: string): Promise<{ name: string; revision: string | undefined } | undefined> {
+    const flux = fluxReference({ kind: live.kind ?? '', metadata: { name: live.metadata?.name ?? '', labels: live.metadata?.labels } }) ?? (spec?.source.flux ? { name: spec.source.flux.kustomization, namespace: spec.source.flux.namespace ?? namespace } : undefined);
+    const argo = spec?.source.argoCD ? { name: spec.source.argoCD.application, namespace: spec.source.argoCD.namespace ?? namespace } : undefined;
+    try {
+      if (flux) {
+        const ks = await this.options.client.get<GitOpsObject>(`/apis/kustomize.toolkit.fluxcd.io/v1/namespaces/${flux.namespace}/kustomizations/${flux.name}`);
+        return { name: `Flux Kustomization ${flux.namespace}/${flux.name}`, revision: commitOf(ks.status?.lastAppliedRevision) };
+      }
+      if (argo) {
+        const app = await this.options.client.get<GitOpsObject>(`/apis/argoproj.io/v1alpha1/namespaces/${argo.namespace}/applications/${argo.name}`);
+        return { name: `Argo CD Application ${argo.namespace}/${argo.name}`, revision: commitOf(app.status?.sync?.revision) };
+      }
+    } catch (error) {
+      this.options.log?.('could not read the GitOps engine', { error: String(error) });
+    }
+    return undefined;
   }
 
   /**
@@ -151,7 +186,7 @@ export class VerificationController {
     await this.event(incident, 'Normal', 'Healed', `${kind} ${name} healed in ${timeToHealSeconds} s`);
   }
 
-  private async move(incident: HealingIncident, phase: IncidentPhase | undefined, message: string, verification?: { result: 'Healed' | 'Failed' | 'Pending'; timeToHealSeconds?: number; checkedAt?: string }): Promise<void> {
+  private async move(incident: HealingIncident, phase: IncidentPhase | undefined, message: string, verification?: Verification): Promise<void> {
     await this.store.updateStatus(incident.metadata.namespace ?? '', incident.metadata.name ?? '', (current) => {
       if (!current.status || !verifying(current)) return undefined;
       if (!phase && current.status.message === message) return undefined;

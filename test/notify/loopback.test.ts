@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { FAKE_SECRET, incidentIn } from '../../src/notify/fixtures.ts';
-import { Notifier, type NotifyLog } from '../../src/notify/index.ts';
+import { DISCORD_LIMITS, Notifier, SLACK_LIMITS, type NotifyLog } from '../../src/notify/index.ts';
 import { Redactor } from '../../src/redact/index.ts';
 
 interface Received {
@@ -153,6 +153,52 @@ describe('notifications over loopback HTTP', () => {
     for (const secret of ['sLaCkSeCrEt', 'dIsCoRdSeCrEt', 'rEvOkEd']) assert.ok(!text.includes(secret), 'no webhook URL in the logs');
     assert.ok(logs.some(([level, message]) => level === 'warn' && message === 'notification not delivered; giving up'));
     assert.deepEqual(await notifier.close(1000), { drained: true, abandoned: 0 });
+  });
+
+  it('oversized incidents arrive within Slack\'s and Discord\'s documented limits', async () => {
+    const notifier = new Notifier({
+      targets: [
+        { type: 'slack', url: `${base}/services/T000/B000/bIgOnE`, style: 'witty' },
+        { type: 'discord', url: `${base}/api/webhooks/9/bIgOnE`, style: 'witty' },
+      ],
+      redact,
+    });
+    const incident = incidentIn('Failed');
+    const long = (what: string) => `${what} `.repeat(4000);
+    incident.spec.workload.name = `w${'x'.repeat(250)}`;
+    incident.status = {
+      ...incident.status!,
+      message: long('the fix did not heal it'),
+      evidence: { ...incident.status!.evidence!, summary: long('OOMKilled again') },
+      diagnosis: { ...incident.status!.diagnosis!, rootCause: long('it needs more memory'), summary: long('raise it'), witty: long('ha') },
+    };
+    notifier.notify(incident, 'failed');
+    await notifier.idle();
+    const slack = receiver.on('/services/T000/B000/bIgOnE').at(-1)!.body;
+    const blocks = slack.blocks as Array<{ type: string; text?: { text: string }; fields?: Array<{ text: string }>; elements?: unknown[] }>;
+    assert.ok(blocks.length <= SLACK_LIMITS.blocks);
+    assert.ok(String(slack.text).length <= SLACK_LIMITS.fallbackText);
+    for (const block of blocks) {
+      if (block.type === 'header') assert.ok(block.text!.text.length <= SLACK_LIMITS.headerText, 'header');
+      if (block.type === 'section' && block.text) assert.ok(block.text.text.length <= SLACK_LIMITS.sectionText, 'section text');
+      for (const field of block.fields ?? []) assert.ok(field.text.length <= SLACK_LIMITS.fieldText, 'field');
+      assert.ok((block.fields ?? []).length <= SLACK_LIMITS.sectionFields);
+      assert.ok((block.elements ?? []).length <= SLACK_LIMITS.contextElements);
+    }
+    const discord = receiver.on('/api/webhooks/9/bIgOnE').at(-1)!.body;
+    const embeds = discord.embeds as Array<{ title?: string; description?: string; fields?: Array<{ name: string; value: string }>; footer?: { text: string } }>;
+    assert.ok(embeds.length <= DISCORD_LIMITS.embeds);
+    for (const embed of embeds) {
+      assert.ok((embed.title ?? '').length <= DISCORD_LIMITS.title, 'title');
+      assert.ok((embed.description ?? '').length <= DISCORD_LIMITS.description, 'description');
+      assert.ok((embed.fields ?? []).length <= DISCORD_LIMITS.fields);
+      for (const f of embed.fields ?? []) assert.ok(f.name.length <= DISCORD_LIMITS.fieldName && f.value.length <= DISCORD_LIMITS.fieldValue, 'field');
+      const total = (embed.title ?? '').length + (embed.description ?? '').length + (embed.footer?.text ?? '').length
+        + (embed.fields ?? []).reduce((n, f) => n + f.name.length + f.value.length, 0);
+      assert.ok(total <= DISCORD_LIMITS.total, `embed total ${total}`);
+    }
+    assert.ok(String(discord.content ?? '').length <= DISCORD_LIMITS.content);
+    await notifier.close(1000);
   });
 
   it('gives up on a receiver that never answers, after the per-request timeout and the retries', async () => {

@@ -69,9 +69,20 @@ async function createKustomization(name: string): Promise<void> {
   });
 }
 
+/**
+ * Writes status as kustomize-controller does. The real one still adds its finalizer to a
+ * suspended Kustomization, so a write can meet a newer object: read again and retry.
+ */
 async function setKustomizationStatus(name: string, status: Record<string, unknown>): Promise<void> {
-  const current = (await custom.getNamespacedCustomObject({ ...FLUX, namespace: ns, name })) as KubernetesObject;
-  await custom.replaceNamespacedCustomObjectStatus({ ...FLUX, namespace: ns, name, body: { ...current, status } });
+  for (let attempt = 1; ; attempt++) {
+    const current = (await custom.getNamespacedCustomObject({ ...FLUX, namespace: ns, name })) as KubernetesObject;
+    try {
+      await custom.replaceNamespacedCustomObjectStatus({ ...FLUX, namespace: ns, name, body: { ...current, status } });
+      return;
+    } catch (error) {
+      if ((error as { code?: number }).code !== 409 || attempt >= 5) throw error;
+    }
+  }
 }
 
 function failedStatus(reason: string, message: string): Record<string, unknown> {

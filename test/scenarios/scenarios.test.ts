@@ -19,7 +19,7 @@ const gitea = testGitea();
 const scenarios = await loadScenarios();
 const operators: Operator[] = [];
 const namespaces: string[] = [];
-const runs = new Map<string, Promise<{ result: LoopResult; repo: string; namespace: string; log: string[] }>>();
+const runs = new Map<string, Promise<{ result: LoopResult; repo: string; namespace: string; log: string[]; synced: string | undefined }>>();
 
 async function run(scenario: Scenario) {
   const namespace = `scenario-${scenario.name}-${Math.random().toString(36).slice(2, 6)}`;
@@ -34,8 +34,12 @@ async function run(scenario: Scenario) {
   });
   operators.push(operator);
   await operator.start();
-  const result = await breakAndFollow(setup, scenario.commit, { expectClass: scenario.expect.signalClass, timeoutMs: 240_000 });
-  return { result, repo: setup.repo.name, namespace, log };
+  let synced: string | undefined;
+  const result = await breakAndFollow(setup, scenario.commit, {
+    expectClass: scenario.expect.signalClass, timeoutMs: 240_000,
+    onPhase: (phase, incident) => { if (phase === 'Synced') synced = incident.status?.message; },
+  });
+  return { result, repo: setup.repo.name, namespace, log, synced };
 }
 
 before(async () => {
@@ -59,7 +63,7 @@ test('there are at least 8 public scenarios, covering every class the issue name
 
 for (const scenario of scenarios) {
   test(`${scenario.name}: ${scenario.description}`, async () => {
-    const { result, repo, namespace, log } = await runs.get(scenario.name)!;
+    const { result, repo, namespace, log, synced } = await runs.get(scenario.name)!;
     const explain = () => `timeline ${JSON.stringify(result.timeline)}; incidents ${JSON.stringify(result.incidents.map((i) => [i.metadata.name, i.status?.phase, i.status?.message]))}\noperator log:\n${log.slice(-25).join('\n')}`;
     assert.equal(result.incident?.spec.signalClass, scenario.expect.signalClass, explain());
     assert.equal(result.incident?.status?.diagnosis?.action.type, scenario.expect.action, explain());
@@ -74,5 +78,7 @@ for (const scenario of scenarios) {
     assert.ok(main.content.length > 0);
     const status = await kustomizationStatus(cluster.client, namespace, 'jokeservice');
     assert.equal(appliedCommit(status), await headOf(gitea, repo), 'Flux applied main, fix included');
+    // Synced when Flux said it applied the fix, not merely when the workload looked fixed.
+    assert.match(synced ?? '', /Kustomization (\S+\/)?jokeservice applied [0-9a-f]{7}/);
   });
 }
