@@ -143,7 +143,9 @@ export class VerificationController {
         return { name: `Argo CD Application ${argo.namespace}/${argo.name}`, revision: commitOf(app.status?.sync?.revision) };
       }
     } catch (error) {
-      this.options.log?.('could not read the GitOps engine', { error: String(error) });
+      // Not installed, gone, or not ours to read: the workload alone tells, quietly (this runs every 2 s).
+      const code = (error as { code?: number }).code;
+      if (code !== 404 && code !== 403) this.options.log?.('could not read the GitOps engine', { error: String(error) });
     }
     return undefined;
   }
