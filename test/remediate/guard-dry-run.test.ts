@@ -28,9 +28,17 @@ const live = () => cluster.client.get<V1Deployment>(path());
 const memoryLimit = (d: Workload) => d.spec?.template?.spec?.containers[0]?.resources?.limits?.memory;
 
 test('a legitimate change passes the dry-run, and the live object is unchanged afterwards', async () => {
-  const current = await live();
   const action = { type: 'raiseResource', container: 'app', resource: 'memory', field: 'limits', value: '256Mi' } as const;
-  const verdict = await guardChange(cluster.client, { action, before: current, after: applyAction(current, action) });
+  // The controllers still write the new Deployment's status: a dry-run of what was read can
+  // meet a newer resourceVersion (409), which the guard calls retryable and the remediation
+  // controller retries later. So does this test, on a fresh read.
+  let current = await live();
+  let verdict = await guardChange(cluster.client, { action, before: current, after: applyAction(current, action) });
+  for (let attempt = 1; !verdict.ok && verdict.retryable && attempt < 5; attempt++) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    current = await live();
+    verdict = await guardChange(cluster.client, { action, before: current, after: applyAction(current, action) });
+  }
   assert.deepEqual(verdict, { ok: true });
 
   // As Git holds it: no namespace, no server fields; the watch's namespace fills in.
