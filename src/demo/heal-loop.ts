@@ -92,7 +92,8 @@ export interface LoopResult {
   /** Every incident the watch has at the end. */
   incidents: HealingIncident[];
   timeline: TimelineStep[];
-  outcome: 'Healed' | 'Failed' | 'TimedOut';
+  /** The phase the incident ended in (Resolved: it went away by itself), or TimedOut. */
+  outcome: 'Healed' | 'Failed' | 'Resolved' | 'Suppressed' | 'TimedOut';
 }
 
 export interface BreakOptions {
@@ -127,7 +128,7 @@ export async function breakAndFollow(setup: JokeServiceSetup, change: BreakingCh
     }
     const phase = followed?.status?.phase;
     if (phase && ENDS.has(phase)) {
-      return { commit, incident: followed, incidents, timeline: reached, outcome: phase === 'Healed' ? 'Healed' : 'Failed' };
+      return { commit, incident: followed, incidents, timeline: reached, outcome: phase as LoopResult['outcome'] };
     }
     if (Date.now() > deadline) return { commit, incident: followed, incidents, timeline: reached, outcome: 'TimedOut' };
     await new Promise((resolve) => setTimeout(resolve, 250));
