@@ -55,3 +55,26 @@ test('a PR a person closed is found closed, not merged', async () => {
   assert.equal(await forge.findPullRequest(repo, { branch: 'gopherguard/fedcba9876543210', state: 'open' }), undefined);
   assert.equal((await forge.findPullRequest(repo, { branch: 'gopherguard/fedcba9876543210', state: 'all' }))?.state, 'closed');
 });
+
+test('a merge Gitea answers "Please try again later" (still checking) waits and then merges', async () => {
+  const { cloneUrl } = await createRepo(gitea, 'busy', { 'deployment.yaml': manifest('128Mi') });
+  // Gitea's answer while its mergeability check runs, injected on the first two merge calls;
+  // everything else, and the third merge, goes to the real Gitea.
+  let refused = 0;
+  const flaky: typeof fetch = async (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (init?.method === 'POST' && url.endsWith('/merge') && refused < 2) {
+      refused += 1;
+      return new Response(JSON.stringify({ message: 'Please try again later' }), { status: 405, headers: { 'content-type': 'application/json' } });
+    }
+    return fetch(input, init);
+  };
+  const { forge, repo } = forgeForRepo(cloneUrl, { kind: 'gitea', token: gitea.token, fetch: flaky, mergeability: { timeoutMs: 10_000, intervalMs: 100 } });
+  await forge.commitFiles(repo, { branch: 'gopherguard/00000000000000aa', base: 'main', message: 'fix', files: [{ path: 'deployment.yaml', content: manifest('192Mi') }] });
+  const { pullRequest } = await forge.createPullRequest(repo, { branch: 'gopherguard/00000000000000aa', base: 'main', title: 'fix', body: 'b' });
+  assert.equal((await forge.isMergeable(repo, pullRequest.number, { timeoutMs: 30_000 })).state, 'mergeable');
+  const merged = await forge.mergePullRequest(repo, pullRequest.number, 'squash');
+  assert.equal(refused, 2);
+  assert.match(merged.sha ?? '', /^[0-9a-f]{40}$/);
+  assert.equal((await forge.findPullRequest(repo, { branch: 'gopherguard/00000000000000aa', state: 'all' }))?.state, 'merged');
+});

@@ -166,10 +166,16 @@ export function createGiteaForge(apiBaseUrl: string, runtime: ForgeRuntime): For
 
   async function mergePullRequest(repo: RepoRef, number: number, method: MergeMethod): Promise<MergeResult> {
     const before = await http.json(api.getPull(repo, number), GiteaPull);
-    // 405 "Please try again later": its mergeability check is still running; worth a retry.
-    await http.send(api.mergePull(repo, number, method, before.head.sha || undefined)).catch((error: unknown) => {
-      throw conflictIf(error, [405], /try again later/i);
-    });
+    // 405 "Please try again later": Gitea is still checking mergeability (it re-checks after
+    // any push, and even after it has once said mergeable). That passes in a moment, so wait
+    // for it here, within the mergeability timeout; after that it is a retryable conflict.
+    const deadline = runtime.now() + runtime.mergeability.timeoutMs;
+    for (;;) {
+      const refused = await http.send(api.mergePull(repo, number, method, before.head.sha || undefined)).then(() => undefined, (error: unknown) => conflictIf(error, [405], /try again later/i));
+      if (refused === undefined) break;
+      if (!isForgeError(refused, 'conflict') || runtime.now() >= deadline) throw refused;
+      await runtime.sleep(runtime.mergeability.intervalMs);
+    }
     // The merge answers with an empty 200; the pull request then names the merge commit.
     const after = await http.json(api.getPull(repo, number), GiteaPull);
     return { sha: after.merge_commit_sha ?? undefined };
