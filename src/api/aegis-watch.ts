@@ -86,6 +86,83 @@ export const Detectors = z
   .prefault({});
 export type Detectors = z.output<typeof Detectors>;
 
+/** The classes a metric rule can raise besides a custom one (see METRIC_RULE_CLASS). */
+export const METRIC_CLASSES = ['ErrorRate', 'Latency', 'CpuThrottling', 'MemorySaturation'] as const;
+
+const PromLabel = z.string().min(1).max(128).regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name');
+
+/**
+ * How a rule's series name the workload: a label with the workload's own name (kube-state
+ * style "deployment"), or the pod's name, which the operator follows to its owner.
+ */
+export const SeriesLabels = z.object({
+  namespace: PromLabel.default('namespace'),
+  pod: PromLabel.default('pod'),
+  /** A label that carries the workload's name directly (e.g. deployment); preferred over pod when present on a series. */
+  workload: PromLabel.optional(),
+  container: PromLabel.default('container'),
+}).prefault({});
+export type SeriesLabels = z.output<typeof SeriesLabels>;
+
+const builtInRule = (threshold: number, forSeconds: number, max: number) => z.object({
+  enabled: z.boolean().default(true),
+  threshold: z.number().min(0).max(max).default(threshold),
+  forSeconds: z.int().min(0).max(86400).default(forSeconds),
+}).prefault({});
+
+export const MetricRule = z.object({
+  name: z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a lower-case DNS label'),
+  /** PromQL; each series it returns is one pod's (or workload's) value. */
+  expr: z.string().min(1).max(4096),
+  threshold: z.number(),
+  /** Whether a value above (the default) or below the threshold is the failure. */
+  comparison: z.enum(['above', 'below']).default('above'),
+  /** The breach must hold this long, as Prometheus's `for`. */
+  forSeconds: z.int().min(0).max(86400).default(60),
+  /** ErrorRate, Latency, CpuThrottling, MemorySaturation, or a custom class of your own (CamelCase). */
+  class: z.string().min(1).max(63).regex(/^[A-Z][A-Za-z0-9]*$/, 'must be a CamelCase class name such as ErrorRate'),
+  labels: SeriesLabels,
+});
+export type MetricRule = z.output<typeof MetricRule>;
+
+export const Prometheus = withRule(
+  z.object({
+    url: urlWith('http(s)'),
+    /** A bearer token for a Prometheus behind an authenticating proxy. */
+    secretRef: secretKeyRef('token').optional(),
+    timeoutSeconds: z.int().min(1).max(60).default(5),
+  }),
+  {
+    cel: "!has(self.secretRef) || self.url.startsWith('https://') || self.url.matches('^http://(127\\\\.0\\\\.0\\\\.1|localhost)(:[0-9]+)?(/|$)')",
+    message: 'a token needs an https:// Prometheus URL (or http:// to 127.0.0.1 or localhost)',
+    holds: (p) => p.secretRef === undefined || p.url.startsWith('https://') || /^http:\/\/(127\.0\.0\.1|localhost)(:[0-9]+)?(\/|$)/.test(p.url),
+  },
+);
+
+export const Metrics = z.object({
+  /** Where to query; the operator's --prometheus-url when absent. */
+  prometheus: Prometheus.optional(),
+  intervalSeconds: z.int().min(5).max(3600).default(30),
+  /** The range of rate() in the built-in rules: long enough to hold a few scrapes. */
+  rateWindowSeconds: z.int().min(10).max(3600).default(120),
+  /** Pod series labels of the built-in rules (cAdvisor and the usual relabelling: namespace, pod, container). */
+  labels: SeriesLabels,
+  builtIn: z.object({
+    /** Share of HTTP answers that are 5xx (http_requests_total by code). */
+    errorRate: builtInRule(0.05, 60, 1),
+    /** 95th percentile of http_request_duration_seconds, in seconds. */
+    latency: builtInRule(1, 120, 3600),
+    /** Share of CFS periods throttled (cAdvisor). */
+    cpuThrottling: builtInRule(0.25, 300, 1),
+    /** Working set over the memory limit (cAdvisor). */
+    memorySaturation: builtInRule(0.9, 300, 1),
+  }).prefault({}),
+  rules: z.array(MetricRule).max(20).optional(),
+  /** Firing Alertmanager alerts that name a guarded workload (sent to the operator's /webhooks/alertmanager). */
+  alerts: toggle(),
+});
+export type Metrics = z.output<typeof Metrics>;
+
 export const LlmProvider = z.enum(['openai', 'groq', 'xai', 'openai-compatible', 'ollama']);
 
 export const LlmSettings = withRule(
@@ -144,6 +221,7 @@ export const AegisWatchSpec = z.object({
   mode: Mode.default('pullRequest').describe('What to do with a fix: open a pull request, only suggest it, only observe, or merge it.'),
   limits: Limits.describe('How many pull requests, how often.'),
   notifications: z.array(Notification).max(10).optional().describe('Where to tell people about incidents.'),
+  metrics: Metrics.optional().describe('Failures seen only in metrics: Prometheus rules (built-in and your own) and Alertmanager alerts. Off when absent.'),
   personality: z.enum(['witty', 'plain']).default('witty').describe('The tone of summaries and pull requests.'),
 });
 export type AegisWatchSpec = z.output<typeof AegisWatchSpec>;

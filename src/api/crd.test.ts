@@ -149,6 +149,11 @@ const fuller: AegisWatchSpecInput = {
   forge: { secretRef: { name: 'forge' } },
   diagnoser: { engine: 'llm', llm: { provider: 'groq', model: 'llama', secretRef: { name: 'llm' } } },
   notifications: [{ type: 'slack', secretRef: { name: 'hook' } }, { type: 'webhook', secretRef: { name: 'h', key: 'u' }, events: ['healed'] }],
+  metrics: {
+    prometheus: { url: 'https://prometheus.example', secretRef: { name: 'prom' } },
+    builtIn: { latency: { enabled: false } },
+    rules: [{ name: 'queue', expr: 'jobs_waiting', threshold: 100, class: 'QueueBacklog' }],
+  },
 };
 
 test('the API server defaults a spec to exactly what zod fills in', () => {

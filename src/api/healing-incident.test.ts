@@ -22,7 +22,8 @@ const statusProblems = (status: unknown) => {
 };
 
 test('signal classes and phases are the ones in the design, in order', () => {
-  assert.equal(SIGNAL_CLASSES.length, 13);
+  assert.equal(SIGNAL_CLASSES.length, 14);
+  assert.ok(SIGNAL_CLASSES.includes('Custom'), 'a metric rule of the user\'s own raises Custom');
   assert.ok(SIGNAL_CLASSES.includes('GitOpsDegraded') && SignalClass.safeParse('Latency').success);
   assert.deepEqual(INCIDENT_PHASES.slice(0, 7), ['Detected', 'Diagnosed', 'Proposed', 'PullRequestOpen', 'Merged', 'Synced', 'Healed']);
 });

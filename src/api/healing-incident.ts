@@ -16,6 +16,8 @@ export const SIGNAL_CLASSES = [
   'Latency',
   'CpuThrottling',
   'MemorySaturation',
+  // A metric rule of the user's own; its name is spec.customClass.
+  'Custom',
   'GitOpsSyncFailed',
   'GitOpsDegraded',
 ] as const;
@@ -48,8 +50,26 @@ export const HealingIncidentSpec = z.object({
   }),
   container: z.string().min(1).max(63).optional(),
   signalClass: SignalClass,
+  /** With signalClass Custom: the class the watch's metric rule named. */
+  customClass: z.string().min(1).max(63).regex(/^[A-Z][A-Za-z0-9]*$/, 'must be a CamelCase class name').optional(),
 });
 export type HealingIncidentSpec = z.output<typeof HealingIncidentSpec>;
+
+/** A metric breach: the rule, the value that breached, and a small series around it. */
+export const MetricEvidence = z.object({
+  rule: z.string().max(128),
+  /** Where it came from: a Prometheus rule of the watch, or an Alertmanager alert. */
+  source: z.enum(['prometheus', 'alertmanager']),
+  query: z.string().max(4096).optional(),
+  threshold: z.number().optional(),
+  comparison: z.enum(['above', 'below']).optional(),
+  value: z.number().optional(),
+  /** The pod whose series or alert it was, when it names one. */
+  pod: z.string().max(253).optional(),
+  /** Samples as [unix seconds, value], at most 60, oldest first (the worst series of the workload). */
+  points: z.array(z.object({ t: z.int(), v: z.number() })).max(60).optional(),
+});
+export type MetricEvidence = z.output<typeof MetricEvidence>;
 
 export const Evidence = z.object({
   summary: z.string().max(4096),
@@ -68,6 +88,10 @@ export const Evidence = z.object({
   templateChange: z.string().max(4096).optional(),
   /** The workload's pod template as YAML, trimmed of what says nothing about the failure. */
   podTemplate: z.string().max(8192).optional(),
+  /** A metric signal: its rule and the series around the incident, for the sparkline. */
+  metric: MetricEvidence.optional(),
+  /** The workload's rollouts (ReplicaSet revisions) in and before the incident's window, oldest first. */
+  rollouts: z.array(z.object({ revision: z.string().max(32), at: DateTime, image: z.string().max(512).optional() })).max(10).optional(),
   /** Secrets masked in this evidence before it was stored (see src/redact). */
   redactions: z.int().min(0).optional(),
 });

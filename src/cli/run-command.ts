@@ -24,6 +24,11 @@ Options:
   --dashboard-addr HOST:PORT
                            the read-only dashboard (GOPHERGUARD_DASHBOARD_ADDR; default 127.0.0.1:8082; "off" to disable)
   --dashboard-token TOKEN  require "Authorization: Bearer TOKEN" (GOPHERGUARD_DASHBOARD_TOKEN; default none)
+  --prometheus-url URL     the Prometheus that AegisWatches with spec.metrics query when they name none
+                           (GOPHERGUARD_PROMETHEUS_URL; default none; a bearer token from GOPHERGUARD_PROMETHEUS_TOKEN)
+  --alerts-addr HOST:PORT  receive Alertmanager's webhook at POST /webhooks/alertmanager
+                           (GOPHERGUARD_ALERTS_ADDR; default off)
+  --alerts-token TOKEN     require "Authorization: Bearer TOKEN" from Alertmanager (GOPHERGUARD_ALERTS_TOKEN; default none)
   --log-format json|text   (GOPHERGUARD_LOG_FORMAT; default text on a terminal, json otherwise)
   --log-level LEVEL        debug, info, warn or error (GOPHERGUARD_LOG_LEVEL; default info)
 
@@ -55,6 +60,9 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
       'health-addr': { type: 'string', default: env.GOPHERGUARD_HEALTH_ADDR ?? '127.0.0.1:8081' },
       'dashboard-addr': { type: 'string', default: env.GOPHERGUARD_DASHBOARD_ADDR ?? '127.0.0.1:8082' },
       'dashboard-token': { type: 'string', default: env.GOPHERGUARD_DASHBOARD_TOKEN },
+      'prometheus-url': { type: 'string', default: env.GOPHERGUARD_PROMETHEUS_URL },
+      'alerts-addr': { type: 'string', default: env.GOPHERGUARD_ALERTS_ADDR ?? 'off' },
+      'alerts-token': { type: 'string', default: env.GOPHERGUARD_ALERTS_TOKEN },
       'log-format': { type: 'string', default: env.GOPHERGUARD_LOG_FORMAT ?? (process.stderr.isTTY ? 'text' : 'json') },
       'log-level': { type: 'string', default: env.GOPHERGUARD_LOG_LEVEL ?? 'info' },
     },
@@ -70,6 +78,12 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
   const dashboard = values['dashboard-addr'] === 'off'
     ? undefined
     : { ...parseAddress(values['dashboard-addr'], '--dashboard-addr'), ...(values['dashboard-token'] ? { token: values['dashboard-token'] } : {}) };
+  const alerts = values['alerts-addr'] === 'off'
+    ? undefined
+    : { ...parseAddress(values['alerts-addr'], '--alerts-addr'), ...(values['alerts-token'] ? { token: values['alerts-token'] } : {}) };
+  const prometheusUrl = values['prometheus-url'];
+  if (prometheusUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(prometheusUrl)) throw new UsageError(`--prometheus-url must be an http:// or https:// URL, not ${prometheusUrl}`, RUN_USAGE);
+  const prometheus = prometheusUrl ? { url: prometheusUrl, ...(env.GOPHERGUARD_PROMETHEUS_TOKEN ? { token: env.GOPHERGUARD_PROMETHEUS_TOKEN } : {}) } : undefined;
   const seconds = (name: 'lease-duration' | 'renew-deadline' | 'retry-period') => {
     const value = Number(values[name]);
     if (!(value > 0 && value <= 3600)) throw new UsageError(`--${name} must be a number of seconds, not ${values[name]}`, RUN_USAGE);
@@ -103,6 +117,8 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
     health,
     metrics,
     dashboard,
+    prometheus,
+    alerts,
     log,
     // Like controller-runtime: a replica that lost the lease exits and starts afresh.
     onLostLeadership: () => { exitCode = 1; finish(); },
@@ -113,6 +129,8 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
     health: `http://${health.host}:${operator.healthPort}`,
     ...(metrics ? { metrics: `http://${metrics.host}:${operator.metricsPort}/metrics` } : {}),
     ...(operator.dashboardUrl ? { dashboard: operator.dashboardUrl } : {}),
+    ...(alerts ? { alerts: `http://${alerts.host}:${operator.alertsPort}/webhooks/alertmanager` } : {}),
+    ...(prometheus ? { prometheus: prometheus.url } : {}),
     host: hostname(), leaderElection: leaderElect,
   });
   await finished;

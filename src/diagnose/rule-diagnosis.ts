@@ -46,6 +46,8 @@ export interface AnalyzerInput {
   /** What the running (or last) instance printed. */
   currentLogs?: string;
   nodes?: NodeAllocatable[];
+  /** When the failure was first seen (RFC 3339): did a rollout come just before it? */
+  since?: string;
   /** A GitOps engine's failure: the revision it could not apply and the last it did. */
   gitops?: GitOpsFacts;
 }

@@ -2,6 +2,7 @@ import { analyzeConfigError } from './config-analyzer.ts';
 import { analyzeCrashLoop } from './crash-analyzer.ts';
 import { analyzeGitOpsSyncFailed } from './gitops-analyzer.ts';
 import { analyzeImagePull } from './image-analyzer.ts';
+import { analyzeCpuThrottling, analyzeMemorySaturation, analyzeRegression } from './metric-analyzer.ts';
 import { analyzeOomKilled } from './oom-analyzer.ts';
 import { analyzeProbeFailure } from './probe-analyzer.ts';
 import { killedByProbe } from './probes.ts';
@@ -44,6 +45,14 @@ function dispatch(input: AnalyzerInput): RuleDiagnosis {
       return analyzeGitOpsSyncFailed(input);
     case 'RolloutStuck':
       return analyzeRolloutStuck(input, dispatch);
+    case 'ErrorRate':
+    case 'Latency':
+    case 'Custom':
+      return analyzeRegression(input);
+    case 'CpuThrottling':
+      return analyzeCpuThrottling(input);
+    case 'MemorySaturation':
+      return analyzeMemorySaturation(input);
     default:
       return explainOnly(input);
   }

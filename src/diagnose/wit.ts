@@ -41,6 +41,11 @@ const LINES: Record<SignalClass, readonly string[]> = {
     'Half old, half new, fully stuck.',
     'The rollout took a step forward and stopped to think.',
   ],
+  Custom: [
+    'A metric you care about crossed a line you drew.',
+    'Your own rule, your own alarm, now ringing.',
+    'The graph went where you said it should not.',
+  ],
   ErrorRate: [
     'The service is up; its answers are down.',
     'Plenty of replies, too many of them apologies.',

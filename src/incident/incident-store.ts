@@ -68,6 +68,7 @@ export class IncidentStore {
           workload: signal.workload,
           ...(signal.container ? { container: signal.container } : {}),
           signalClass: signal.class,
+          ...(signal.customClass ? { customClass: signal.customClass } : {}),
         },
       });
       created = true;

@@ -17,6 +17,10 @@ import { OperatorMetrics, startMetricsServer } from '../metrics/operator-metrics
 import { startDashboard, type RunningDashboard } from '../dashboard/index.ts';
 import { cacheDashboardSource } from './dashboard-source.ts';
 import { startHealthServer } from './health-server.ts';
+import { MetricController } from '../reconcile/metric-controller.ts';
+import { AlertIntake } from '../reconcile/alert-intake.ts';
+import { startAlertReceiver } from '../observe/alert-receiver.ts';
+import type { DefaultPrometheus } from '../observe/watch-prometheus.ts';
 
 export type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, fields?: Record<string, unknown>) => void;
 
@@ -35,6 +39,10 @@ export interface OperatorOptions {
   onLostLeadership?: () => void;
   /** The LLM diagnoser's settings: the operator's default model (from the environment), timeouts, retries. */
   llm?: LlmDiagnoserOptions;
+  /** The Prometheus that watches with metric rules query when they name none of their own. */
+  prometheus?: DefaultPrometheus;
+  /** Where Alertmanager's webhook is received (POST /webhooks/alertmanager); not served when absent. */
+  alerts?: { host: string; port: number; token?: string };
   /** Remediation knobs for tests: a forge client, a crash after a step, the PR poll interval. */
   remediation?: Pick<RemediationControllerOptions, 'forgeFor' | 'afterStep' | 'pullRequestPollMs'>;
 }
@@ -54,6 +62,8 @@ export class Operator {
   private verification: VerificationController | undefined;
   private notifications: NotificationController | undefined;
   private phaseEvents: PhaseEvents | undefined;
+  private metricRules: MetricController | undefined;
+  private alertServer: Server | undefined;
   /** One per process: its cache, budgets and circuit breakers outlive a leadership change. */
   private readonly diagnoser: LlmDiagnoser;
   readonly redactor = new Redactor();
@@ -83,6 +93,11 @@ export class Operator {
     return this.dashboard?.url;
   }
 
+  /** The Alertmanager webhook's port once started. */
+  get alertsPort(): number | undefined {
+    return portOf(this.alertServer);
+  }
+
   get metricsPort(): number | undefined {
     return portOf(this.metricsServer);
   }
@@ -109,6 +124,11 @@ export class Operator {
     log('info', 'caches synced', { namespace: this.options.namespace ?? '(all)' });
     if (this.options.dashboard) {
       this.dashboard = await startDashboard({ ...this.options.dashboard, source: cacheDashboardSource(this.cache), log });
+    }
+    if (this.options.alerts) {
+      // Every replica takes alerts (a Service may send them to any): recording is idempotent.
+      const intake = new AlertIntake({ client: this.options.client, cache: this.cache, log: (message, fields) => log('info', message, fields) });
+      this.alertServer = await startAlertReceiver({ ...this.options.alerts, take: (payload) => intake.take(payload), log });
     }
     const election = this.options.leaderElection;
     if (!election.enabled) {
@@ -167,7 +187,7 @@ export class Operator {
     });
     this.metrics.trackQueue('remediation', this.remediation.queue);
     this.verification = new VerificationController({
-      client, cache: this.cache, hooks: this.metrics.hooksFor('verification'),
+      client, cache: this.cache, prometheus: this.options.prometheus, hooks: this.metrics.hooksFor('verification'),
       log: (message, fields) => log('warn', message, fields),
     });
     this.metrics.trackQueue('verification', this.verification.queue);
@@ -175,6 +195,12 @@ export class Operator {
       client, cache: this.cache, redact: (text) => this.redactor.redactText(text).text, log,
     });
     this.notifications.start();
+    this.metricRules = new MetricController({
+      client, cache: this.cache, prometheus: this.options.prometheus, hooks: this.metrics.hooksFor('metrics'),
+      log: (message, fields) => log(message === 'incident detected' ? 'info' : 'warn', message, fields),
+    });
+    this.metrics.trackQueue('metrics', this.metricRules.queue);
+    this.metricRules.start();
     this.phaseEvents = new PhaseEvents({ client, cache: this.cache, log: warn });
     this.phaseEvents.start();
     this.workloads.start();
@@ -192,7 +218,8 @@ export class Operator {
   }
 
   private async stopControllers(): Promise<void> {
-    const running = [this.workloads, this.watches, this.gitops, this.diagnosis, this.remediation, this.verification, this.notifications, this.phaseEvents];
+    const running = [this.workloads, this.watches, this.gitops, this.diagnosis, this.remediation, this.verification, this.notifications, this.phaseEvents, this.metricRules];
+    this.metricRules = undefined;
     this.workloads = undefined;
     this.watches = undefined;
     this.gitops = undefined;
@@ -211,7 +238,7 @@ export class Operator {
     await this.elector?.release();
     await this.dashboard?.close();
     this.cache.stop();
-    await Promise.all([this.health, this.metricsServer].map((server) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))));
+    await Promise.all([this.health, this.metricsServer, this.alertServer].map((server) => new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()))));
   }
 }
 

@@ -130,7 +130,7 @@ export class DiagnosisController {
   private async gather(incident: HealingIncident, spec: AegisWatchSpec | undefined) {
     const { workload, signalClass, container } = incident.spec;
     const fallback: Signal = {
-      class: signalClass, workload, container,
+      class: signalClass, workload, container, ...(incident.spec.customClass ? { customClass: incident.spec.customClass } : {}),
       object: { kind: workload.kind, name: workload.name },
       reason: incident.status?.evidence?.reason, message: incident.status?.evidence?.summary,
       exitCode: incident.status?.evidence?.exitCode, restartCount: incident.status?.evidence?.restartCount,
@@ -146,7 +146,9 @@ export class DiagnosisController {
     // The failure as seen now, if it still shows; else as it was recorded.
     const signal = signals.find((s) => incidentName(s) === incident.metadata.name) ?? fallback;
     const pods = snapshot?.view.pods.map((p) => p.metadata?.name ?? '').filter(Boolean) ?? [];
-    return { ...await gatherDiagnosisInput(this.options.client, snapshot, signal, signals, this.options.log), pods };
+    const gathered = await gatherDiagnosisInput(this.options.client, snapshot, signal, signals, this.options.log);
+    const since = incident.status?.firstSeen;
+    return { ...gathered, input: { ...gathered.input, ...(since ? { since } : {}) }, pods };
   }
 
 }

@@ -1,4 +1,7 @@
-import type { KubernetesObject, V1Deployment } from '@kubernetes/client-node';
+import type { KubernetesObject, V1Deployment, V1Pod } from '@kubernetes/client-node';
+import type { DefaultPrometheus } from '../observe/watch-prometheus.ts';
+import { METRIC_CLASSES_SET, checkMetricAgain } from '../verify/metric-check.ts';
+import { cacheOwnerLookup } from './cache-lookups.ts';
 import type { AegisWatchSpec } from '../api/aegis-watch.ts';
 import { commitOf } from '../diagnose/gitops-analyzer.ts';
 import { gitOpsSignals, type GitOpsKind } from '../detect/gitops-signals.ts';
@@ -22,6 +25,8 @@ import { snapshotWorkload } from './workload-view.ts';
 export interface VerificationControllerOptions {
   client: KubeClient;
   cache: ClusterCache;
+  /** The operator's Prometheus, for metric incidents of watches that name none. */
+  prometheus?: DefaultPrometheus;
   hooks?: WorkerHooks;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
@@ -110,9 +115,12 @@ export class VerificationController {
     const pods = currentRevisionPods(deployment, snapshot.replicaSets, snapshot.view.pods);
     const settings = spec ? detectorSettings(spec.detectors) : DEFAULT_DETECTORS;
     const { signals } = assessWorkload({ ...snapshot.view, pods }, settings, new Date(now));
-    const again = signals.find((s) => incidentName(s) === name);
+    const seen = signals.find((s) => incidentName(s) === name);
+    const again = seen
+      ? `${seen.class} again on ${seen.object.name}${seen.reason ? ` (${seen.reason})` : ''}`
+      : METRIC_CLASSES_SET.has(incident.spec.signalClass) ? await this.metricAgain(incident, spec, pods, now) : undefined;
     if (again) {
-      await this.move(incident, 'Failed', `the fix did not heal it: ${again.class} again on ${again.object.name}${again.reason ? ` (${again.reason})` : ''}`, { result: 'Failed', checkedAt: new Date(now).toISOString() });
+      await this.move(incident, 'Failed', `the fix did not heal it: ${again}`.slice(0, 1024), { result: 'Failed', checkedAt: new Date(now).toISOString() });
       await this.event(incident, 'Warning', 'VerificationFailed', `${ref.kind} ${ref.name}: the failure came back after the fix`);
       return;
     }
@@ -123,6 +131,15 @@ export class VerificationController {
     const timeToHealSeconds = Math.round((now - since) / 100) / 10;
     await this.move(incident, 'Healed', `healed: healthy for ${windowMs / 1000} s on the fix, ${timeToHealSeconds} s after the failure was first seen`, { result: 'Healed', timeToHealSeconds, checkedAt: new Date(now).toISOString() });
     await this.event(incident, 'Normal', 'Healed', `${ref.kind} ${ref.name} healed in ${timeToHealSeconds} s`);
+  }
+
+  /** A metric failure seen again on the pods that run the fix, in words; undefined when not. */
+  private async metricAgain(incident: HealingIncident, spec: AegisWatchSpec | undefined, pods: V1Pod[], now: number): Promise<string | undefined> {
+    const check = await checkMetricAgain({
+      kube: this.options.client, incident, spec, now, fallback: this.options.prometheus,
+      currentPods: new Set(pods.map((p) => p.metadata?.name ?? '')), lookup: cacheOwnerLookup(this.options.cache),
+    });
+    return check.failing ? check.why : undefined;
   }
 
   /**

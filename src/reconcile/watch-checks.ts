@@ -32,6 +32,7 @@ export async function checkWatch(client: KubeClient, namespace: string, spec: Ae
     spec.forge?.secretRef && { what: 'spec.forge.secretRef', forge: true, ...spec.forge.secretRef },
     spec.diagnoser.llm?.secretRef && { what: 'spec.diagnoser.llm.secretRef', ...spec.diagnoser.llm.secretRef },
     ...(spec.notifications ?? []).map((n, i) => ({ what: `spec.notifications[${i}].secretRef`, ...n.secretRef })),
+    spec.metrics?.prometheus?.secretRef && { what: 'spec.metrics.prometheus.secretRef', ...spec.metrics.prometheus.secretRef },
   ].filter((r): r is { what: string; name: string; key: string; forge?: boolean } => Boolean(r));
   for (const ref of refs) {
     const data = await readSecret(client, namespace, ref.name);

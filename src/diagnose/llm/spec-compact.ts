@@ -19,6 +19,7 @@ const GROUPS: Record<SignalClass, Group[]> = {
   CrashLoop: ['probes', 'config', 'volumes'],
   RolloutStuck: ['probes', 'config', 'scheduling'],
   ErrorRate: ['probes', 'config'],
+  Custom: ['probes', 'config'],
   GitOpsSyncFailed: ['probes', 'config', 'volumes'],
   GitOpsDegraded: ['probes', 'config', 'volumes'],
 };

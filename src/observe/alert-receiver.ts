@@ -1,0 +1,75 @@
+// POST /webhooks/alertmanager: Alertmanager's webhook, with an optional shared bearer token
+// (Alertmanager's http_config.authorization). A payload that is not Alertmanager's gets a
+// 400 that says why; a failure to record gets a 500, which Alertmanager retries.
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { timingSafeEqual } from 'node:crypto';
+import { describeIssues } from '../api/common.ts';
+import { AlertmanagerPayload } from './alertmanager-payload.ts';
+
+export const ALERT_WEBHOOK_PATH = '/webhooks/alertmanager';
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+export interface AlertReceiverOptions {
+  host: string;
+  port: number;
+  /** When set, requests must carry `Authorization: Bearer <token>`. */
+  token?: string;
+  take: (payload: AlertmanagerPayload) => Promise<{ recorded: number; resolved: number; ignored: string[] }>;
+  log?: (level: 'info' | 'warn', message: string, fields?: Record<string, unknown>) => void;
+}
+
+export function startAlertReceiver(options: AlertReceiverOptions): Promise<Server> {
+  const server = createServer((req, res) => {
+    const reply = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== ALERT_WEBHOOK_PATH) return reply(404, { error: `not found: alerts go to POST ${ALERT_WEBHOOK_PATH}` });
+    if (req.method !== 'POST') return reply(405, { error: 'use POST' });
+    if (options.token && !sameToken(req.headers.authorization, options.token)) return reply(401, { error: 'a valid bearer token is required' });
+    void readBody(req).then(async (text) => {
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        return reply(400, { error: 'the body is not JSON' });
+      }
+      const parsed = AlertmanagerPayload.safeParse(json);
+      if (!parsed.success) return reply(400, { error: `not an Alertmanager webhook payload: ${describeIssues(parsed.error.issues, 'body').join('; ')}` });
+      try {
+        const result = await options.take(parsed.data);
+        if (result.ignored.length > 0) options.log?.('info', 'alerts ignored', { ignored: result.ignored.slice(0, 10) });
+        return reply(200, result);
+      } catch (error) {
+        options.log?.('warn', 'could not record alerts; Alertmanager will send them again', { error: String(error) });
+        return reply(500, { error: 'could not record the alerts now; try again' });
+      }
+    }, (error: unknown) => reply(413, { error: String((error as Error).message) }));
+  });
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve(server));
+  });
+}
+
+function sameToken(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.replace(/^Bearer\s+/i, '') ?? '');
+  const wanted = Buffer.from(token);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new Error(`the body is larger than ${MAX_BODY_BYTES} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
