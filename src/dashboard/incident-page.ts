@@ -6,6 +6,7 @@ import type { Assets } from './assets.ts';
 import { renderDiff } from './diff.ts';
 import { formatDuration, formatTime, h, link, raw, type Html } from './html.ts';
 import { renderPage } from './layout.ts';
+import { renderSparkline } from './sparkline.ts';
 import { isoOf } from './stats.ts';
 
 // The incident page is two levels down (incidents/<namespace>/<name>).
@@ -39,9 +40,14 @@ function renderEvidence(evidence: Evidence | undefined): Html {
       )}</tbody></table>`
     : '';
   const pre = (title: string, text: string | undefined) => (text ? h`<h3>${title}</h3><pre>${text}</pre>` : '');
+  const metric = evidence.metric;
   return h`<p>${evidence.summary}</p>
+${renderSparkline(evidence)}
 <dl class="facts">
 ${fact('Reason', evidence.reason)}
+${fact(metric?.source === 'alertmanager' ? 'Alert' : 'Metric rule', metric?.rule)}
+${fact('Value', metric?.value === undefined ? undefined : `${metric.value}${metric.threshold === undefined ? '' : ` (threshold ${metric.comparison === 'below' ? '<' : '>'} ${metric.threshold})`}`)}
+${fact('Rollouts', evidence.rollouts?.length ? evidence.rollouts.map((r) => `rev ${r.revision} at ${formatTime(r.at)}${r.image ? ` (${r.image})` : ''}`).join('; ') : undefined)}
 ${fact('Exit code', evidence.exitCode)}
 ${fact('Restarts', evidence.restartCount)}
 ${fact('Revision not applied', evidence.revision)}
@@ -101,7 +107,7 @@ export function renderIncidentPage(incident: HealingIncident, assets: Assets): H
   const status = incident.status;
   const witty = status?.diagnosis?.witty;
   const body = h`<main>
-<h1>${spec.workload.kind} ${spec.workload.namespace}/${spec.workload.name}: ${spec.signalClass}</h1>
+<h1>${spec.workload.kind} ${spec.workload.namespace}/${spec.workload.name}: ${spec.customClass ?? spec.signalClass}</h1>
 ${witty ? h`<p class="witty">${witty}</p>` : ''}
 ${status?.message ? h`<p class="message">${status.message}</p>` : ''}
 <dl class="facts">

@@ -73,3 +73,22 @@ test('the PR body carries the diagnosis, the diff, bounds, redacted evidence and
   const plain = pullRequestBody({ incident: i, action, file: 'f', diff: '', bounds: [], redact: (t) => t, personality: 'plain' });
   assert.ok(!plain.includes('Big thoughts'));
 });
+
+test('a metric incident\'s PR shows the rule, the recent samples and the rollouts, under its custom class', () => {
+  const i = incident('web-queuebacklog-1234abcd', 'web');
+  i.spec = { ...i.spec, signalClass: 'Custom', customClass: 'QueueBacklog' };
+  i.status = {
+    phase: 'Proposed',
+    diagnosis: { rootCause: 'the backlog grew since revision 2', confidence: 0.8, engine: 'rules', action: { type: 'setImageTag' } },
+    evidence: {
+      summary: 'QueueBacklog: rule queue at 250 > 100 for 60 s',
+      metric: { rule: 'queue', source: 'prometheus', query: 'max(jobs_waiting)', threshold: 100, comparison: 'above', value: 250, points: [{ t: 1_764_150_000, v: 90 }, { t: 1_764_150_030, v: 250 }] },
+      rollouts: [{ revision: '2', at: '2026-11-26T09:40:10.000Z', image: 'ghcr.io/g/joke:1.3.0' }],
+    },
+  };
+  const action = { type: 'setImageTag', container: 'app', tag: '1.0.0' } as const;
+  const body = pullRequestBody({ incident: i, action, file: 'f', diff: '', bounds: [], redact: (t) => t, personality: 'plain' });
+  assert.match(body, /## QueueBacklog in Deployment `shop\/web`/);
+  assert.match(body, /<details><summary>The metric<\/summary>\n\n```\nRule queue, threshold > 100, value 250\nquery: max\(jobs_waiting\)\n09:40:00 UTC {2}90\n09:40:30 UTC {2}250\nrollout: revision 2 at 2026-11-26T09:40:10.000Z \(ghcr\.io\/g\/joke:1\.3\.0\)\n```/);
+  assert.equal(pullRequestTitle(i, action), 'fix(deployment/web): set the image tag (QueueBacklog)');
+});

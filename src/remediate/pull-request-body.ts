@@ -40,7 +40,7 @@ export function pullRequestTitle(incident: HealingIncident, action: RemedyAction
     restoreEnv: 'restore an environment variable',
     none: 'explain',
   };
-  return `fix(${kind.toLowerCase()}/${name}): ${what[action.type]} (${incident.spec.signalClass})`.slice(0, 250);
+  return `fix(${kind.toLowerCase()}/${name}): ${what[action.type]} (${incident.spec.customClass ?? incident.spec.signalClass})`.slice(0, 250);
 }
 
 export function pullRequestBody(c: PullRequestContent): string {
@@ -55,7 +55,7 @@ export function pullRequestBody(c: PullRequestContent): string {
   const events = (evidence?.events ?? []).map((e) => `${e.reason} x${e.count}: ${e.message}`).join('\n');
   const metadata: PullRequestMetadata = { incident: incident.metadata.name ?? '', namespace: incident.metadata.namespace ?? '', fingerprint: incident.spec.fingerprint, action: action.type };
   const lines = [
-    `## ${incident.spec.signalClass} in ${kind} \`${namespace}/${name}\`${incident.spec.container ? `, container \`${incident.spec.container}\`` : ''}`,
+    `## ${incident.spec.customClass ?? incident.spec.signalClass} in ${kind} \`${namespace}/${name}\`${incident.spec.container ? `, container \`${incident.spec.container}\`` : ''}`,
     '',
     c.personality === 'witty' && diagnosis?.witty ? `> ${c.redact(diagnosis.witty)}\n` : undefined,
     `**Cause** (${diagnosis?.engine ?? 'rules'}, confidence ${diagnosis?.confidence ?? '?'}): ${c.redact(diagnosis?.rootCause ?? 'unknown')}`,
@@ -77,11 +77,25 @@ export function pullRequestBody(c: PullRequestContent): string {
     details('Events', events || undefined),
     details('Logs (last lines, secrets masked)', evidence?.logExcerpt),
     details('What changed in the last rollout', evidence?.templateChange),
+    details('The metric', metricText(evidence)),
     `<sub>Opened by GopherGuard for HealingIncident \`${namespace}/${incident.metadata.name}\`. Close this PR to reject the fix: it will not be opened again for the same change.</sub>`,
     `<!-- gopherguard:${JSON.stringify(metadata)} -->`,
   ];
   // GitHub caps bodies at 65,536 characters; keep well under, cutting the evidence first.
   return lines.filter((l) => l !== undefined).join('\n').replace(/\n{3,}/g, '\n\n').slice(0, 60_000);
+}
+
+/** A metric incident's rule, query, recent samples and the rollouts beside them, as plain text. */
+function metricText(evidence: NonNullable<PullRequestContent['incident']['status']>['evidence']): string | undefined {
+  const metric = evidence?.metric;
+  if (!metric) return undefined;
+  const at = (seconds: number) => new Date(seconds * 1000).toISOString().slice(11, 19);
+  return [
+    `${metric.source === 'alertmanager' ? 'Alertmanager alert' : 'Rule'} ${metric.rule}${metric.threshold === undefined ? '' : `, threshold ${metric.comparison === 'below' ? '<' : '>'} ${metric.threshold}`}${metric.value === undefined ? '' : `, value ${metric.value}`}`,
+    metric.query ? `query: ${metric.query}` : undefined,
+    ...(metric.points ?? []).slice(-12).map((p) => `${at(p.t)} UTC  ${p.v}`),
+    ...(evidence?.rollouts ?? []).map((r) => `rollout: revision ${r.revision} at ${r.at}${r.image ? ` (${r.image})` : ''}`),
+  ].filter((l) => l !== undefined).join('\n');
 }
 
 /** The metadata an earlier run wrote into a PR body, if any. */
