@@ -1,7 +1,9 @@
-// Starts one tier-3 sandbox (Kubernetes, KWOK, Gitea, Flux) for the whole test run (node --test
-// --test-global-setup) and hands its kubeconfig and Gitea to every test file through the
-// environment. Set GOPHERGUARD_TEST_KUBECONFIG (and GOPHERGUARD_TEST_GITEA_URL and
-// GOPHERGUARD_TEST_GITEA_TOKEN) to reuse a sandbox that is already running.
+// Starts one tier-3 sandbox (Kubernetes, KWOK, Gitea, Flux, Prometheus, Alertmanager) for the
+// whole test run (node --test --test-global-setup) and hands its kubeconfig, Gitea and metrics
+// stack to every test file through the environment. Set GOPHERGUARD_TEST_KUBECONFIG (and
+// GOPHERGUARD_TEST_GITEA_URL, GOPHERGUARD_TEST_GITEA_TOKEN, GOPHERGUARD_TEST_SANDBOX_DIR,
+// GOPHERGUARD_TEST_PROMETHEUS_URL and GOPHERGUARD_TEST_ALERTMANAGER_URL) to reuse a sandbox
+// that is already running.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +28,8 @@ export async function globalSetup(): Promise<void> {
     process.env.GOPHERGUARD_TEST_GITEA_TOKEN = state.gitea.token;
     process.env.GOPHERGUARD_TEST_GITEA_USER = state.gitea.username;
   }
+  if (state.prometheus) process.env.GOPHERGUARD_TEST_PROMETHEUS_URL = state.prometheus.url;
+  if (state.alertmanager) process.env.GOPHERGUARD_TEST_ALERTMANAGER_URL = state.alertmanager.url;
 }
 
 // Silent: CI reads the test runner's summary as the last lines of output.

@@ -5,12 +5,13 @@ const INSTALL_HINTS: Record<string, string> = {
   gcc: 'install a C compiler, e.g. `apt-get install gcc`',
   openssl: 'install OpenSSL, e.g. `apt-get install openssl`',
   git: 'install git, e.g. `apt-get install git`',
+  prometheus: 'install Debian\'s packages with `apt-get install prometheus prometheus-alertmanager`, or name the binaries in GOPHERGUARD_PROMETHEUS_BIN and GOPHERGUARD_ALERTMANAGER_BIN',
 };
 
 export class MissingToolError extends Error {
   readonly tool: string;
-  constructor(tool: string, purpose: string) {
-    super(`The sandbox needs \`${tool}\` ${purpose}, but it is not on PATH: ${INSTALL_HINTS[tool] ?? `install ${tool}`}.`);
+  constructor(tool: string, purpose: string, options?: ErrorOptions) {
+    super(`The sandbox needs \`${tool}\` ${purpose}, but it is not on PATH: ${INSTALL_HINTS[tool] ?? `install ${tool}`}.`, options);
     this.name = 'MissingToolError';
     this.tool = tool;
   }

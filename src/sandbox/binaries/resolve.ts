@@ -109,7 +109,7 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-async function assertExecutable(path: string, what: string): Promise<void> {
+export async function assertExecutable(path: string, what: string): Promise<void> {
   try {
     await access(path, constants.X_OK);
   } catch (error) {

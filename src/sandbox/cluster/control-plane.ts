@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import type { FluxPorts } from './flux.ts';
+import type { ObservabilityPorts } from './observability.ts';
 import type { Pki } from './pki.ts';
 
-/** Loopback ports of one sandbox, chosen free at start-up (Flux's: tier 3 only). */
-export interface SandboxPorts extends Partial<FluxPorts> {
+/** Loopback ports of one sandbox, chosen free at start-up (Flux's and the metrics stack's: tier 3 only). */
+export interface SandboxPorts extends Partial<FluxPorts>, Partial<ObservabilityPorts> {
   etcdClient: number;
   etcdPeer: number;
   apiserver: number;

@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig, type KubernetesObject, type V1Node } from '@kubernetes/client-node';
 import { ensureComponents, type Tier } from '../build-all.ts';
@@ -7,14 +7,18 @@ import { isAlive } from '../binaries/file-lock.ts';
 import { repoPath } from '../paths.ts';
 import { createAll, crdsEstablished, readManifests } from './apply.ts';
 import { FLUX_PORT_NAMES, startFlux, type FluxPorts } from './flux.ts';
-import { startGitea, type GiteaAccess } from './gitea.ts';
+import { startGitea } from './gitea.ts';
 import { PORT_NAMES, apiserverArgs, controllerManagerArgs, etcdArgs, schedulerArgs, type SandboxPorts } from './control-plane.ts';
 import { kwokArgs } from './kwok.ts';
 import { simulatedNode } from './nodes.ts';
+import { OBSERVABILITY_PORT_NAMES, startObservability, type ObservabilityPorts } from './observability.ts';
 import { createPki, writeKubeconfig, type Pki } from './pki.ts';
 import { freePorts, isListening } from './ports.ts';
 import { probeOk } from './probe.ts';
 import { StartupError, startProcess, stopProcess, waitUntil, type ManagedProcess } from './processes.ts';
+import { STATE_FILE, readSandboxState, saveState, type SandboxState } from './state.ts';
+
+export { readSandboxState, type SandboxState };
 
 export interface SandboxOptions {
   /** Folder for this sandbox's certificates, data, logs and state. */
@@ -25,23 +29,6 @@ export interface SandboxOptions {
   report?: Report;
   env?: NodeJS.ProcessEnv;
 }
-
-/** Everything needed to use or stop a running sandbox; saved as state.json in its folder. */
-export interface SandboxState {
-  dir: string;
-  tier: Tier;
-  kubeconfig: string;
-  server: string;
-  ports: SandboxPorts;
-  processes: ManagedProcess[];
-  startedAt: string;
-  /** Milliseconds from the call to a ready cluster, binaries already built. */
-  startupMs: number;
-  /** Tier 3: the forge, its admin user and an access token with every scope. */
-  gitea?: GiteaAccess;
-}
-
-const STATE_FILE = 'state.json';
 
 export class SandboxRunningError extends Error {
   constructor(dir: string) {
@@ -55,7 +42,9 @@ export class SandboxRunningError extends Error {
  * and returns once it answers: tier 1 is etcd and kube-apiserver; tier 2 adds the
  * controller manager, the scheduler, KWOK with the stage library, simulated nodes, the
  * behaviour controller and the Flux and Argo CD CRDs; tier 3 adds Gitea with an admin
- * user and an access token, and Flux's source- and kustomize-controller. On any failure everything already started is stopped again.
+ * user and an access token, Flux's source- and kustomize-controller, and Prometheus and
+ * Alertmanager fed by the behaviour controller's metrics exporter. On any failure
+ * everything already started is stopped again.
  */
 export async function startSandbox(options: SandboxOptions): Promise<SandboxState> {
   const report = options.report ?? (() => undefined);
@@ -75,7 +64,9 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
   await rm(join(dir, 'etcd'), { recursive: true, force: true });
   await mkdir(join(dir, 'logs'), { recursive: true });
   const pki = await createPki(join(dir, 'pki'));
-  const portNames: Array<keyof SandboxPorts> = options.tier >= 3 ? [...PORT_NAMES, 'gitea', ...FLUX_PORT_NAMES] : PORT_NAMES;
+  const portNames: Array<keyof SandboxPorts> = options.tier >= 3
+    ? [...PORT_NAMES, 'gitea', ...FLUX_PORT_NAMES, ...OBSERVABILITY_PORT_NAMES]
+    : PORT_NAMES;
   const portList = await freePorts(portNames.length);
   const ports = Object.fromEntries(portNames.map((name, i) => [name, portList[i]])) as unknown as SandboxPorts;
   const server = `https://127.0.0.1:${ports.apiserver}`;
@@ -122,12 +113,16 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
       await waitUntil(kwok, 'serving', () => probeOk({ url: `http://127.0.0.1:${ports.kwokServer}/healthz` }));
       const sim = await launch('behaviour-controller', process.execPath, [
         repoPath('src', 'sandbox', 'sim', 'main.ts'), `--kubeconfig=${kubeconfig}`, `--log-dir=${join(dir, 'pod-logs')}`,
+        ...ports.simMetrics === undefined ? [] : [`--metrics-port=${ports.simMetrics}`],
       ]);
       await createAll(kc, [...await readManifests(join(assets, 'node-stages')), ...await readManifests(repoPath('sandbox', 'stages'))]);
       const nodeNames = Array.from({ length: options.nodes ?? 3 }, (_, i) => `sandbox-node-${i + 1}`);
       await createAll(kc, nodeNames.map((name) => simulatedNode(name)));
       await waitUntil(kwok, `managing ${nodeNames.length} ready nodes`, () => nodesReady(kc, nodeNames));
       await waitUntil(sim, 'running', async () => (await readFile(sim.logFile, 'utf8')).includes('behaviour controller started'));
+      if (ports.simMetrics !== undefined) {
+        await waitUntil(sim, 'serving metrics', () => probeOk({ url: `http://127.0.0.1:${ports.simMetrics}/metrics` }));
+      }
       await waitUntil(kcm, 'creating service accounts', () => defaultServiceAccountExists(kc));
       await waitUntil(apiserver, 'serving the GitOps CRDs', () => crdsEstablished(kc, gitopsCrds.map((c) => c.metadata?.name ?? '')));
       report(`kwok manages ${nodeNames.length} simulated nodes`);
@@ -143,6 +138,14 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
         dir, kubeconfig, ports: fluxPorts(ports), launch,
       });
       report(`flux source-controller and kustomize-controller are healthy (artifacts at http://127.0.0.1:${ports.fluxSourceStorage})`);
+      const debian = built.debian;
+      if (!debian) throw new Error('prometheus and alertmanager were not resolved');
+      const observability = await startObservability({
+        prometheus: debian.binaries.prometheus, alertmanager: debian.binaries.alertmanager, dir, ports: observabilityPorts(ports), launch,
+      });
+      state.prometheus = observability.prometheus;
+      state.alertmanager = observability.alertmanager;
+      report(`prometheus is serving at ${state.prometheus.url} (scraping the simulated pods every 2 s); alertmanager at ${state.alertmanager.url}`);
     }
     state.startupMs = Date.now() - started;
     await saveState(state);
@@ -156,10 +159,18 @@ export async function startSandbox(options: SandboxOptions): Promise<SandboxStat
 }
 
 function fluxPorts(ports: SandboxPorts): FluxPorts {
-  const picked = FLUX_PORT_NAMES.map((name) => [name, ports[name]] as const);
+  return pickPorts(ports, FLUX_PORT_NAMES) as unknown as FluxPorts;
+}
+
+function observabilityPorts(ports: SandboxPorts): ObservabilityPorts {
+  return pickPorts(ports, OBSERVABILITY_PORT_NAMES) as unknown as ObservabilityPorts;
+}
+
+function pickPorts(ports: SandboxPorts, names: ReadonlyArray<keyof SandboxPorts>): Record<string, number> {
+  const picked = names.map((name) => [name, ports[name]] as const);
   const missing = picked.filter(([, port]) => port === undefined).map(([name]) => name);
   if (missing.length > 0) throw new Error(`no ports chosen for ${missing.join(', ')}`);
-  return Object.fromEntries(picked) as unknown as FluxPorts;
+  return Object.fromEntries(picked) as Record<string, number>;
 }
 
 async function nodesReady(kc: KubeConfig, names: string[]): Promise<boolean> {
@@ -206,27 +217,14 @@ export async function stopSandbox(dir: string): Promise<{ stopped: number }> {
   await rm(join(dir, 'etcd'), { recursive: true, force: true });
   await rm(join(dir, 'gitea'), { recursive: true, force: true });
   await rm(join(dir, 'flux'), { recursive: true, force: true });
+  await rm(join(dir, 'prometheus'), { recursive: true, force: true });
+  await rm(join(dir, 'alertmanager'), { recursive: true, force: true });
   return { stopped: alive };
 }
 
 async function stopProcesses(processes: ManagedProcess[]): Promise<void> {
   // Reverse order: clients before the API server, the API server before etcd.
   for (const proc of [...processes].reverse()) await stopProcess(proc);
-}
-
-export async function readSandboxState(dir: string): Promise<SandboxState | undefined> {
-  try {
-    return JSON.parse(await readFile(join(dir, STATE_FILE), 'utf8')) as SandboxState;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Owner-only, like the kubeconfig: it holds Gitea's token and password. */
-async function saveState(state: SandboxState): Promise<void> {
-  const file = join(state.dir, STATE_FILE);
-  await writeFile(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
-  await chmod(file, 0o600); // mode applies only when the file is created
 }
 
 export interface ComponentStatus {
@@ -242,6 +240,9 @@ export interface SandboxStatus {
   apiserverReady: boolean;
   /** Tier 3: whether Gitea's API answers. */
   giteaReady?: boolean;
+  /** Tier 3: whether Prometheus and Alertmanager answer /-/ready. */
+  prometheusReady?: boolean;
+  alertmanagerReady?: boolean;
 }
 
 export async function sandboxStatus(dir: string): Promise<SandboxStatus | undefined> {
@@ -251,7 +252,9 @@ export async function sandboxStatus(dir: string): Promise<SandboxStatus | undefi
   const pki = adminPki(dir);
   const apiserverReady = await probeOk({ url: `${state.server}/readyz`, pki });
   const giteaReady = state.gitea ? await probeOk({ url: `${state.gitea.url}/api/v1/version` }) : undefined;
-  return { state, components, apiserverReady, giteaReady };
+  const prometheusReady = state.prometheus ? await probeOk({ url: `${state.prometheus.url}/-/ready` }) : undefined;
+  const alertmanagerReady = state.alertmanager ? await probeOk({ url: `${state.alertmanager.url}/-/ready` }) : undefined;
+  return { state, components, apiserverReady, giteaReady, prometheusReady, alertmanagerReady };
 }
 
 /** The CA and admin client certificate of a sandbox already created (for probes). */

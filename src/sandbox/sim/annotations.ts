@@ -23,6 +23,15 @@ export const DECLARES = {
   crashReason: `${ANNOTATION_PREFIX}/crash-reason`,
   /** Which container the facts above describe; defaults to the first. */
   container: `${ANNOTATION_PREFIX}/container`,
+  // What the metrics exporter (metrics-exporter.ts) publishes for a healthy pod:
+  /** Share of requests answered 500, 0 to 1; overrides the image's entry in sandbox/registry.json. */
+  errorRate: `${ANNOTATION_PREFIX}/error-rate`,
+  /** How long each request takes, e.g. "1500ms" or "1.5s"; overrides the registry (default 20ms). */
+  latency: `${ANNOTATION_PREFIX}/latency`,
+  /** CPU the app wants, e.g. "500m": above its CPU limit the container is throttled. */
+  needsCpu: `${ANNOTATION_PREFIX}/needs-cpu`,
+  /** Its working set, e.g. "120Mi", when it differs from needs-memory (close to the limit without an OOM kill). */
+  usesMemory: `${ANNOTATION_PREFIX}/uses-memory`,
 } as const;
 
 /** What the behaviour controller writes for the stages. */

@@ -1,20 +1,20 @@
-import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   CoreV1Api, CustomObjectsApi, PatchStrategy, makeInformer, setHeaderOptions,
   type Informer, type KubeConfig, type KubernetesObject, type ObjectCache, type V1ConfigMap, type V1Pod, type V1Secret,
 } from '@kubernetes/client-node';
-import { repoPath } from '../paths.ts';
 import { VERDICT } from './annotations.ts';
 import { writeContainerLogs } from './container-logs.ts';
 import { judgePod, type Verdict, type World } from './judge.ts';
+import { loadRegistry, type SimRegistry } from './registry.ts';
 
 export interface BehaviourControllerOptions {
   kubeConfig: KubeConfig;
   /** Folder for the simulated containers' log files (read by KWOK's log server). */
   logDir: string;
-  registryFile?: string;
+  /** The images nodes can pull; sandbox/registry.json unless given. */
+  registry?: SimRegistry;
   log?: (line: string) => void;
 }
 
@@ -27,7 +27,7 @@ export interface BehaviourControllerOptions {
 export class BehaviourController {
   private readonly core: CoreV1Api;
   private readonly custom: CustomObjectsApi;
-  private readonly images: Set<string>;
+  private readonly images: ReadonlySet<string>;
   private readonly informers: Array<Informer<KubernetesObject> & ObjectCache<KubernetesObject>> = [];
   private readonly pods: Informer<V1Pod> & ObjectCache<V1Pod>;
   private readonly configMaps: Informer<V1ConfigMap> & ObjectCache<V1ConfigMap>;
@@ -41,8 +41,7 @@ export class BehaviourController {
     const kc = options.kubeConfig;
     this.core = kc.makeApiClient(CoreV1Api);
     this.custom = kc.makeApiClient(CustomObjectsApi);
-    const registry = JSON.parse(readFileSync(options.registryFile ?? repoPath('sandbox', 'registry.json'), 'utf8')) as { images: string[] };
-    this.images = new Set(registry.images);
+    this.images = (options.registry ?? loadRegistry()).images;
     this.pods = makeInformer(kc, '/api/v1/pods', () => this.core.listPodForAllNamespaces());
     this.configMaps = makeInformer(kc, '/api/v1/configmaps', () => this.core.listConfigMapForAllNamespaces());
     this.secrets = makeInformer(kc, '/api/v1/secrets', () => this.core.listSecretForAllNamespaces());
@@ -72,6 +71,11 @@ export class BehaviourController {
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.all(this.informers.map((i) => i.stop()));
+  }
+
+  /** Every pod in the informer's cache, for the metrics exporter. */
+  listPods(): readonly V1Pod[] {
+    return this.pods.list();
   }
 
   private world(): World {
