@@ -31,6 +31,8 @@ export interface PrepareOptions {
   mode?: 'autoMerge' | 'pullRequest' | 'suggest' | 'observe';
   /** LLM settings for the watch's diagnoser; the rules engine when absent. */
   diagnoser?: Record<string, unknown>;
+  /** More of the AegisWatch's spec (metrics, detectors), merged over the defaults here. */
+  watch?: Record<string, unknown>;
   progress?: (line: string) => void;
   timeoutMs?: number;
 }
@@ -69,6 +71,7 @@ export async function prepareJokeService(options: PrepareOptions): Promise<JokeS
       ...(options.diagnoser ? { diagnoser: options.diagnoser } : {}),
       mode: options.mode ?? 'autoMerge',
       limits: { pullRequestsPerHour: 100, cooldownSeconds: 0 },
+      ...options.watch,
     },
   });
   return { client, gitea, namespace, repo };

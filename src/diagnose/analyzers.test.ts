@@ -273,9 +273,13 @@ test('stuck rollout on a missing Secret is explained, not blamed on the rollout\
 });
 
 test('no rule, no signal, or an action outside the bounds: an explanation with low confidence', () => {
-  const other = diagnose({ replicaSets: [], signal: { class: 'ErrorRate', message: '5xx rate 12%' } });
+  const other = diagnose({ replicaSets: [], signal: { class: 'GitOpsDegraded', message: 'Deployment web is Degraded' } });
   assert.equal(other.action.type, 'none');
   assert.ok(other.confidence <= 0.2);
+  // A metric regression with no rollout before it is explained, unsure enough for the model to get its turn.
+  const regression = diagnose({ replicaSets: [], signal: { class: 'ErrorRate', message: '5xx rate 12%' } });
+  assert.equal(regression.action.type, 'none');
+  assert.ok(regression.confidence <= 0.3);
   assert.equal(diagnose({ replicaSets: [] }).action.type, 'none');
   // A previous tag too long for the schema is never proposed.
   const longTag = 'x'.repeat(200);

@@ -13,6 +13,19 @@ export const METRIC_CLASSES_SET: ReadonlySet<string> = new Set(['ErrorRate', 'La
 /** An alert that arrives this long after the fix went live, from a pod running it, means the fix did not heal. */
 export const ALERT_GRACE_MS = 30_000;
 
+/**
+ * How long a metric fix must stay quiet to count as healed: long enough for its rule to
+ * fire again (its rate window plus its `for`), and never less than the watch's verifySeconds.
+ */
+export function metricVerifySeconds(incident: HealingIncident, spec: AegisWatchSpec | undefined): number {
+  const base = spec?.detectors.verifySeconds ?? 120;
+  const metric = incident.status?.evidence?.metric;
+  if (metric?.source === 'alertmanager') return Math.max(base, ALERT_GRACE_MS / 1000);
+  const rule = spec?.metrics && metric ? watchRules(spec.metrics).find((r) => r.name === metric.rule) : undefined;
+  if (!rule || !spec?.metrics) return base;
+  return Math.max(base, rule.forSeconds + spec.metrics.rateWindowSeconds + spec.metrics.intervalSeconds);
+}
+
 export type MetricCheck = { failing: false } | { failing: true; why: string };
 
 export interface MetricCheckInput {

@@ -12,10 +12,12 @@ import { headOf, readRepoFile } from '../../src/demo/gitea-repo.ts';
 import { deleteNamespace, testCluster } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
 import { pullsOf, testGitea } from '../support/gitea.ts';
+import { testObservability } from '../support/observability.ts';
 import { loadScenarios, type Scenario } from './scenarios.ts';
 
 const cluster = testCluster();
 const gitea = testGitea();
+const observability = testObservability();
 const scenarios = await loadScenarios();
 const operators: Operator[] = [];
 const namespaces: string[] = [];
@@ -24,13 +26,15 @@ const runs = new Map<string, Promise<{ result: LoopResult; repo: string; namespa
 async function run(scenario: Scenario) {
   const namespace = `scenario-${scenario.name}-${Math.random().toString(36).slice(2, 6)}`;
   namespaces.push(namespace);
-  const setup = await prepareJokeService({ client: cluster.client, gitea, namespace, repoName: namespace });
+  const setup = await prepareJokeService({ client: cluster.client, gitea, namespace, repoName: namespace, ...(scenario.watch ? { watch: scenario.watch } : {}) });
   const log: string[] = [];
   const operator = new Operator({
     client: cluster.client, namespace, leaderElection: { enabled: false, namespace, name: 'unused' },
     health: { host: '127.0.0.1', port: 0 },
     log: (level, message, fields) => void log.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`),
     remediation: { pullRequestPollMs: 1000 },
+    // The sandbox's Prometheus, for scenarios whose watch has metric rules.
+    prometheus: { url: observability.prometheusUrl },
   });
   operators.push(operator);
   await operator.start();
@@ -58,7 +62,7 @@ after(async () => {
 test('there are at least 8 public scenarios, covering every class the issue names', () => {
   assert.ok(scenarios.length >= 8, `${scenarios.length} scenarios`);
   const classes = new Set(scenarios.map((s) => s.expect.signalClass));
-  for (const required of ['OOMKilled', 'ImagePull', 'ProbeFailure', 'Unschedulable', 'GitOpsSyncFailed']) assert.ok(classes.has(required as never), required);
+  for (const required of ['OOMKilled', 'ImagePull', 'ProbeFailure', 'Unschedulable', 'GitOpsSyncFailed', 'ErrorRate']) assert.ok(classes.has(required as never), required);
 });
 
 for (const scenario of scenarios) {

@@ -18,6 +18,8 @@ export const Scenario = z.strictObject({
     message: z.string().min(1),
     edits: z.array(z.strictObject({ file: z.string().min(1), find: z.string().min(1), replace: z.string() })).min(1),
   }),
+  /** More of the AegisWatch's spec for this scenario (e.g. metrics with sandbox-short windows). */
+  watch: z.record(z.string(), z.unknown()).optional(),
   expect: z.strictObject({
     signalClass: SignalClass,
     action: z.enum(actionTypes as [string, ...string[]]),

@@ -1,0 +1,134 @@
+// Metric-driven detection against the run's real Prometheus and Alertmanager (tier-3
+// sandbox), which scrape the simulated pods through the sandbox's metrics exporter: a buggy
+// tag's 5xx become one ErrorRate incident with its series and rollouts; an Alertmanager
+// alert reaches the operator's webhook and becomes an incident, and its resolution closes
+// it; a Prometheus that is away is a condition on the watch, never a crash.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { AegisWatch } from '../../src/api/aegis-watch.ts';
+import type { HealingIncident } from '../../src/api/healing-incident.ts';
+import { Operator } from '../../src/operator/operator.ts';
+import { setAlertReceiver } from '../../src/sandbox/cluster/observability.ts';
+import { createNamespace, deleteNamespace, deployment, testCluster, waitFor } from '../support/cluster.ts';
+import { installCrds } from '../support/crds.ts';
+import { createWatch, listIncidents } from '../support/gopherguard.ts';
+import { testObservability } from '../support/observability.ts';
+
+const cluster = testCluster();
+const observability = testObservability();
+const BUGGY = 'ghcr.io/gopherguard/jokeservice:1.5.0';
+const GOOD = 'ghcr.io/gopherguard/jokeservice:1.0.0';
+const namespaces: string[] = [];
+const operators: Operator[] = [];
+const logs: string[] = [];
+// Sandbox-short windows: Prometheus scrapes the exporter every 2 s.
+const FAST = { intervalSeconds: 3, rateWindowSeconds: 10, builtIn: { errorRate: { forSeconds: 8 }, latency: { enabled: false }, cpuThrottling: { enabled: false }, memorySaturation: { enabled: false } } };
+
+async function operatorFor(namespace: string, extra: Partial<ConstructorParameters<typeof Operator>[0]> = {}): Promise<Operator> {
+  const operator = new Operator({
+    client: cluster.client, namespace, leaderElection: { enabled: false, namespace, name: 'unused' },
+    health: { host: '127.0.0.1', port: 0 }, log: (level, message, fields) => void logs.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`),
+    ...extra,
+  });
+  operators.push(operator);
+  await operator.start();
+  return operator;
+}
+
+async function watchOf(namespace: string, name: string): Promise<AegisWatch> {
+  return cluster.client.get<AegisWatch>(`/apis/gopherguard.dev/v1alpha1/namespaces/${namespace}/aegiswatches/${name}`);
+}
+
+const condition = (watch: AegisWatch, type: string) => watch.status?.conditions?.find((c) => c.type === type);
+const explain = () => `operator log:\n${logs.slice(-20).join('\n')}`;
+
+before(async () => {
+  await installCrds(cluster.client);
+});
+after(async () => {
+  await setAlertReceiver(observability.sandboxDir, undefined).catch(() => undefined);
+  for (const operator of operators) await operator.stop().catch(() => undefined);
+  for (const namespace of namespaces) await deleteNamespace(cluster, namespace);
+});
+
+test('a buggy tag\'s 5xx in Prometheus become one ErrorRate incident, with the series and the rollout that began it', async () => {
+  const ns = await createNamespace(cluster, 'metrics');
+  namespaces.push(ns);
+  await cluster.apps.createNamespacedDeployment({ namespace: ns, body: deployment({ name: 'web', image: GOOD }) });
+  await createWatch(cluster.kubeConfig, ns, 'web', {
+    targets: { workloads: [{ kind: 'Deployment', name: 'web' }] },
+    source: { git: { repo: 'http://127.0.0.1:1/a/b.git', forge: 'gitea' } }, mode: 'observe', metrics: FAST,
+  });
+  await operatorFor(ns, { prometheus: { url: observability.prometheusUrl } });
+  await waitFor('the watch to query Prometheus', async () => condition(await watchOf(ns, 'web'), 'MetricsAvailable')?.status === 'True', 30_000);
+  assert.match(condition(await watchOf(ns, 'web'), 'MetricsAvailable')?.message ?? '', /1 rule evaluated against http:\/\/127\.0\.0\.1:\d+: nothing fires/);
+
+  // The release: the pods start, pass their probes, and answer 30 % of requests with 500.
+  await cluster.apps.patchNamespacedDeployment({ name: 'web', namespace: ns, body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: BUGGY }] });
+  const incident = await waitFor('an ErrorRate incident', async () => (await listIncidents(cluster.kubeConfig, ns)).find((i) => i.spec.signalClass === 'ErrorRate' && i.status?.diagnosis), 120_000)
+    .catch((error: unknown) => assert.fail(`${String(error)}\n${explain()}`));
+  assert.deepEqual(incident.spec.workload, { kind: 'Deployment', namespace: ns, name: 'web' });
+  const evidence = incident.status?.evidence;
+  assert.equal(evidence?.metric?.source, 'prometheus');
+  assert.equal(evidence?.metric?.rule, 'error-rate');
+  assert.ok((evidence?.metric?.value ?? 0) > 0.2 && (evidence?.metric?.value ?? 1) < 0.4, `the ratio is about 30 %: ${evidence?.metric?.value}`);
+  assert.ok((evidence?.metric?.points?.length ?? 0) >= 3, 'a series for the sparkline');
+  assert.deepEqual(evidence?.rollouts?.map((r) => r.image), [GOOD, BUGGY], 'both revisions, oldest first');
+  assert.match(evidence?.summary ?? '', /ErrorRate: rule error-rate at \d+(\.\d)? % > 5 % for 8 s \(pod web-/);
+  // The rules connect it to the rollout and put the good tag back.
+  assert.deepEqual(incident.status?.diagnosis?.action, { type: 'setImageTag', params: { container: 'app', tag: '1.0.0' } });
+  assert.equal((await listIncidents(cluster.kubeConfig, ns)).length, 1, 'one incident, however many rounds saw it');
+});
+
+test('a Prometheus that is away is MetricsAvailable=False with the reason, the watch stays Ready, and it recovers', async () => {
+  const ns = await createNamespace(cluster, 'promdown');
+  namespaces.push(ns);
+  await cluster.apps.createNamespacedDeployment({ namespace: ns, body: deployment({ name: 'web', image: GOOD }) });
+  await createWatch(cluster.kubeConfig, ns, 'web', {
+    targets: { workloads: [{ kind: 'Deployment', name: 'web' }] }, source: { git: { repo: 'http://127.0.0.1:1/a/b.git', forge: 'gitea' } }, mode: 'observe',
+    metrics: { ...FAST, prometheus: { url: 'http://127.0.0.1:9/', timeoutSeconds: 2 } },
+  });
+  const operator = await operatorFor(ns);
+  const down = await waitFor('MetricsAvailable=False', async () => {
+    const c = condition(await watchOf(ns, 'web'), 'MetricsAvailable');
+    return c?.status === 'False' ? c : undefined;
+  }, 30_000);
+  assert.equal(down.reason, 'MetricsUnavailable');
+  assert.match(down.message, /metrics unavailable: rule error-rate: Prometheus at http:\/\/127\.0\.0\.1:9 is unreachable/);
+  await waitFor('Ready=True all the same', async () => condition(await watchOf(ns, 'web'), 'Ready')?.status === 'True', 30_000);
+  assert.ok(operator.isLeader(), 'the operator runs on');
+
+  await cluster.client.mergePatch(`/apis/gopherguard.dev/v1alpha1/namespaces/${ns}/aegiswatches/web`, { spec: { metrics: { prometheus: { url: observability.prometheusUrl } } } });
+  await waitFor('MetricsAvailable=True once Prometheus answers', async () => condition(await watchOf(ns, 'web'), 'MetricsAvailable')?.status === 'True', 30_000);
+});
+
+test('an Alertmanager alert reaches the webhook (with its token) and becomes an incident; its resolution closes it', async () => {
+  const ns = await createNamespace(cluster, 'alerts');
+  namespaces.push(ns);
+  await cluster.apps.createNamespacedDeployment({ namespace: ns, body: deployment({ name: 'web', image: GOOD }) });
+  // No metric rules of its own: what it learns here comes from Alertmanager alone.
+  await createWatch(cluster.kubeConfig, ns, 'web', {
+    targets: { workloads: [{ kind: 'Deployment', name: 'web' }] }, source: { git: { repo: 'http://127.0.0.1:1/a/b.git', forge: 'gitea' } }, mode: 'observe',
+  });
+  const operator = await operatorFor(ns, { alerts: { host: '127.0.0.1', port: 0, token: 'shared-secret' } });
+  await setAlertReceiver(observability.sandboxDir, { url: `http://127.0.0.1:${operator.alertsPort}/webhooks/alertmanager`, token: 'shared-secret' });
+
+  await cluster.apps.patchNamespacedDeployment({ name: 'web', namespace: ns, body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: BUGGY }] });
+  // The sandbox's HighErrorRate rule (sandbox/prometheus/alert-rules.yaml) fires after its `for`,
+  // Alertmanager groups it and POSTs it to the operator.
+  const incident: HealingIncident = await waitFor('an incident from the alert', async () => (await listIncidents(cluster.kubeConfig, ns)).find((i) => i.status?.evidence?.metric?.source === 'alertmanager'), 150_000)
+    .catch((error: unknown) => assert.fail(`${String(error)}\n${explain()}`));
+  assert.equal(incident.spec.signalClass, 'ErrorRate');
+  assert.equal(incident.status?.evidence?.metric?.rule, 'HighErrorRate');
+  assert.match(incident.status?.evidence?.metric?.pod ?? '', /^web-/);
+  assert.match(incident.status?.evidence?.summary ?? '', /Alertmanager alert HighErrorRate firing since/);
+
+  // The good tag back (by hand here): the buggy pod goes, the alert resolves, and
+  // Alertmanager's resolved notification closes the incident nobody acted on.
+  await cluster.apps.patchNamespacedDeployment({ name: 'web', namespace: ns, body: [{ op: 'replace', path: '/spec/template/spec/containers/0/image', value: GOOD }] });
+  const resolved = await waitFor('the incident Resolved', async () => {
+    const found = (await listIncidents(cluster.kubeConfig, ns)).find((i) => i.metadata.name === incident.metadata.name);
+    return found?.status?.phase === 'Resolved' ? found : undefined;
+  }, 150_000).catch((error: unknown) => assert.fail(`${String(error)}\n${explain()}`));
+  assert.match(resolved.status?.message ?? '', /Alertmanager reports HighErrorRate resolved/);
+});
