@@ -22,7 +22,7 @@ const namespaces: string[] = [];
 const operators: Operator[] = [];
 const logs: string[] = [];
 // Sandbox-short windows: Prometheus scrapes the exporter every 2 s.
-const FAST = { intervalSeconds: 3, rateWindowSeconds: 10, builtIn: { errorRate: { forSeconds: 8 }, latency: { enabled: false }, cpuThrottling: { enabled: false }, memorySaturation: { enabled: false } } };
+const FAST = { intervalSeconds: 5, rateWindowSeconds: 10, builtIn: { errorRate: { forSeconds: 8 }, latency: { enabled: false }, cpuThrottling: { enabled: false }, memorySaturation: { enabled: false } } };
 
 async function operatorFor(namespace: string, extra: Partial<ConstructorParameters<typeof Operator>[0]> = {}): Promise<Operator> {
   const operator = new Operator({
