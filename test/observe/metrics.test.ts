@@ -132,3 +132,39 @@ test('an Alertmanager alert reaches the webhook (with its token) and becomes an 
   }, 150_000).catch((error: unknown) => assert.fail(`${String(error)}\n${explain()}`));
   assert.match(resolved.status?.message ?? '', /Alertmanager reports HighErrorRate resolved/);
 });
+
+test('a starved CPU, memory near its limit and a rule of the watch\'s own each become their incident, with the fix in bounds', async () => {
+  const ns = await createNamespace(cluster, 'starved');
+  namespaces.push(ns);
+  await cluster.apps.createNamespacedDeployment({
+    namespace: ns,
+    body: deployment({
+      name: 'web', image: BUGGY,
+      // The app needs twice its CPU limit, and its working set is 120Mi of a 128Mi limit.
+      annotations: { 'sandbox.gopherguard.dev/needs-cpu': '500m', 'sandbox.gopherguard.dev/uses-memory': '120Mi' },
+      container: { resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } } },
+    }),
+  });
+  await createWatch(cluster.kubeConfig, ns, 'web', {
+    targets: { workloads: [{ kind: 'Deployment', name: 'web' }] }, source: { git: { repo: 'http://127.0.0.1:1/a/b.git', forge: 'gitea' } }, mode: 'observe',
+    metrics: {
+      intervalSeconds: 5, rateWindowSeconds: 10,
+      builtIn: { errorRate: { enabled: false }, latency: { enabled: false }, cpuThrottling: { forSeconds: 8 }, memorySaturation: { forSeconds: 8 } },
+      rules: [{ name: 'server-errors', expr: 'sum by (namespace, pod) (rate(http_requests_total{code="500"}[10s]))', threshold: 1, forSeconds: 8, class: 'ServerErrors' }],
+    },
+  });
+  await operatorFor(ns, { prometheus: { url: observability.prometheusUrl } });
+  const incidents = await waitFor('three diagnosed incidents', async () => {
+    const all = (await listIncidents(cluster.kubeConfig, ns)).filter((i) => i.status?.diagnosis);
+    return all.length >= 3 ? all : undefined;
+  }, 120_000).catch((error: unknown) => assert.fail(`${String(error)}\n${explain()}`));
+  const byClass = new Map(incidents.map((i) => [i.spec.customClass ?? i.spec.signalClass, i]));
+  assert.deepEqual([...byClass.keys()].sort(), ['CpuThrottling', 'MemorySaturation', 'ServerErrors']);
+  assert.deepEqual(byClass.get('CpuThrottling')?.status?.diagnosis?.action, { type: 'raiseResource', params: { container: 'app', resource: 'cpu', field: 'limits', value: '500m' } });
+  assert.equal(byClass.get('CpuThrottling')?.spec.container, 'app', 'cAdvisor series name the container');
+  assert.deepEqual(byClass.get('MemorySaturation')?.status?.diagnosis?.action, { type: 'raiseResource', params: { container: 'app', resource: 'memory', field: 'limits', value: '192Mi' } });
+  const custom = byClass.get('ServerErrors');
+  assert.equal(custom?.spec.signalClass, 'Custom');
+  assert.match(custom?.metadata.name ?? '', /^web-servererrors-[0-9a-f]{8}$/);
+  assert.match(custom?.status?.evidence?.summary ?? '', /ServerErrors: rule server-errors at \d+(\.\d+)? > 1 for 8 s/);
+});
