@@ -8,13 +8,42 @@ import { startSandbox, stopSandbox } from '../sandbox/cluster/sandbox.ts';
 import { defaultSandboxDir } from '../sandbox/paths.ts';
 import { connect } from './kubeconfig.ts';
 import { usageLines } from './sandbox-command.ts';
+import { UsageError } from './usage-error.ts';
+
+export const DEMO_USAGE = `Usage: gopherguard demo [--fault oom|error-rate] [--once]
+
+The whole loop on a local tier-3 sandbox: JokeService deployed by Flux from the sandbox's
+Gitea, a commit that breaks it, and GopherGuard healing it through a pull request.
+  --fault oom         cut the memory limit below what the app needs (default)
+  --fault error-rate  release a tag that answers 30 % of requests with 500 (seen in Prometheus)
+  --once              exit when the incident ends: 0 if healed`;
 
 const NAMESPACE = 'jokes';
 
-/** The commit that breaks JokeService: its working set is 96Mi. */
-const BREAKING_CHANGE: BreakingChange = {
-  message: 'Trim jokeservice memory to save costs',
-  edits: [{ file: 'deploy/base/deployment.yaml', find: 'memory: 128Mi', replace: 'memory: 80Mi' }],
+interface Fault {
+  change: BreakingChange;
+  /** What the commit does, for the narration. */
+  what: string;
+  expectClass: string;
+  /** More of the watch's spec (metric rules with sandbox-short windows). */
+  watch?: Record<string, unknown>;
+}
+
+/** The commits that break JokeService (`--fault`). */
+export const FAULTS: Record<string, Fault> = {
+  // Its working set is 96Mi.
+  oom: {
+    change: { message: 'Trim jokeservice memory to save costs', edits: [{ file: 'deploy/base/deployment.yaml', find: 'memory: 128Mi', replace: 'memory: 80Mi' }] },
+    what: 'memory limit 128Mi -> 80Mi; the app needs 96Mi',
+    expectClass: 'OOMKilled',
+  },
+  // 1.5.0 starts and passes its probes, but answers 30 % of requests with 500: only Prometheus sees it.
+  'error-rate': {
+    change: { message: 'Release jokeservice 1.5.0', edits: [{ file: 'deploy/base/deployment.yaml', find: 'jokeservice:1.0.0', replace: 'jokeservice:1.5.0' }] },
+    what: 'image 1.0.0 -> 1.5.0, a release that answers 30 % of requests with HTTP 500',
+    expectClass: 'ErrorRate',
+    watch: { metrics: { intervalSeconds: 5, rateWindowSeconds: 10, builtIn: { errorRate: { forSeconds: 10 } } } },
+  },
 };
 
 const LABELS: Partial<Record<IncidentPhase, string>> = {
@@ -36,7 +65,9 @@ const LABELS: Partial<Record<IncidentPhase, string>> = {
  * verified healed. `--once` exits 0 only when it healed; otherwise Ctrl-C cleans up.
  */
 export async function runDemo(args: string[] = [], env: Record<string, string | undefined> = process.env): Promise<number> {
-  const { values } = parseArgs({ args, options: { once: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({ args, options: { once: { type: 'boolean', default: false }, fault: { type: 'string', default: 'oom' } } });
+  const fault = FAULTS[values.fault];
+  if (!fault) throw new UsageError(`--fault must be one of ${Object.keys(FAULTS).join(', ')}, not ${values.fault}`, DEMO_USAGE);
   const started = Date.now();
   const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s`;
   const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -65,6 +96,7 @@ export async function runDemo(args: string[] = [], env: Record<string, string | 
   const setup = await prepareJokeService({
     client, gitea, namespace: NAMESPACE, repoName: 'jokeservice',
     ...(llmDefaults ? { diagnoser: { engine: 'llm' } } : {}),
+    ...(fault.watch ? { watch: fault.watch } : {}),
     progress: (line) => say(`${elapsed()}  ${line}`),
   });
 
@@ -73,16 +105,18 @@ export async function runDemo(args: string[] = [], env: Record<string, string | 
     health: { host: '127.0.0.1', port: 0 }, dashboard: { host: '127.0.0.1', port: Number(env.GOPHERGUARD_DEMO_DASHBOARD_PORT ?? 0) },
     llm: { defaults: llmDefaults },
     remediation: { pullRequestPollMs: 1000 },
+    ...(state.prometheus ? { prometheus: { url: state.prometheus.url } } : {}),
     log: (level, message, fields) => { if (level === 'error') process.stderr.write(`[operator] ${message} ${JSON.stringify(fields ?? {})}\n`); },
   });
   running.operator = operator;
   await operator.start();
   say(`${elapsed()}  GopherGuard guards ${NAMESPACE}/jokeservice with ${llmDefaults ? `the model ${llmDefaults.settings.model ?? ''} (${llmDefaults.settings.provider})` : 'its rules'}, mode autoMerge`);
   say(`Dashboard: ${operator.dashboardUrl ?? '(not started)'}`);
+  if (state.prometheus) say(`Prometheus: ${state.prometheus.url}`);
 
-  say(`${elapsed()}  a commit breaks it: "${BREAKING_CHANGE.message}" (memory limit 128Mi -> 80Mi; the app needs 96Mi)`);
-  const result = await breakAndFollow(setup, BREAKING_CHANGE, {
-    expectClass: 'OOMKilled',
+  say(`${elapsed()}  a commit breaks it: "${fault.change.message}" (${fault.what})`);
+  const result = await breakAndFollow(setup, fault.change, {
+    expectClass: fault.expectClass,
     timeoutMs: 300_000,
     onPhase: (phase, incident, afterMs) => say(`${elapsed()}  ${`+${(afterMs / 1000).toFixed(1)}s`.padStart(7)}  ${LABELS[phase] ?? phase}${detail(phase, incident)}`),
   });

@@ -9,7 +9,7 @@ const USAGE = `Usage: gopherguard <command>
 
 Commands:
   sandbox   run a local cluster of real Kubernetes components (see: gopherguard sandbox --help)
-  demo      the sandbox, the operator and a bad rollout it detects (--once: exit when detected)
+  demo      the whole loop on a local sandbox: a breaking commit healed by a PR (--fault oom|error-rate, --once)
   run       run the operator (in-cluster, or with a kubeconfig)
   analyze   list what is failing in a cluster and why (one scan, read-only)
   crds      print the CustomResourceDefinitions (AegisWatch, HealingIncident)

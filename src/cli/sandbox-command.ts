@@ -41,6 +41,7 @@ export function usageLines(state: SandboxState): string[] {
     `# tier ${state.tier} sandbox at ${state.server}, ready in ${(state.startupMs / 1000).toFixed(1)}s; logs in ${state.dir}/logs`,
     '# kubectl get nodes          (any kubectl 1.34+ works with this kubeconfig)',
     ...state.gitea ? [giteaLine(state)] : [],
+    ...state.prometheus ? [`# prometheus at ${state.prometheus.url} (the simulated pods' metrics); alertmanager at ${state.alertmanager?.url}`] : [],
     `# gopherguard sandbox down --dir ${state.dir}`,
   ];
 }
@@ -70,9 +71,11 @@ export async function runSandboxCommand(args: string[]): Promise<number> {
       }
       process.stdout.write(`tier ${status.state.tier} at ${status.state.server}: API server ${status.apiserverReady ? 'ready' : 'NOT ready'}\n`);
       if (status.state.gitea) process.stdout.write(`gitea at ${status.state.gitea.url}: API ${status.giteaReady ? 'ready' : 'NOT ready'}\n`);
+      if (status.state.prometheus) process.stdout.write(`prometheus at ${status.state.prometheus.url}: ${status.prometheusReady ? 'ready' : 'NOT ready'}\n`);
+      if (status.state.alertmanager) process.stdout.write(`alertmanager at ${status.state.alertmanager.url}: ${status.alertmanagerReady ? 'ready' : 'NOT ready'}\n`);
       for (const c of status.components) process.stdout.write(`  ${c.name.padEnd(24)} pid ${String(c.pid).padEnd(8)} ${c.running ? 'running' : 'STOPPED'}  ${c.logFile}\n`);
       process.stdout.write(`export KUBECONFIG=${status.state.kubeconfig}\n`);
-      const ready = status.apiserverReady && status.giteaReady !== false;
+      const ready = status.apiserverReady && status.giteaReady !== false && status.prometheusReady !== false && status.alertmanagerReady !== false;
       return ready && status.components.every((c) => c.running) ? 0 : 1;
     }
     case 'build': {
