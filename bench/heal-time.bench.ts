@@ -30,10 +30,11 @@ await withSandbox(3, async ({ state, client }) => {
     const results: LoopResult[] = [];
     for (let run = 1; run <= runs; run++) {
       const namespace = `heal-${scenario.name}-${run}`.slice(0, 63);
-      const setup = await prepareJokeService({ client, gitea, namespace, repoName: namespace });
+      const setup = await prepareJokeService({ client, gitea, namespace, repoName: namespace, ...(scenario.watch ? { watch: scenario.watch } : {}) });
       const operator = new Operator({
         client, namespace, leaderElection: { enabled: false, namespace, name: 'unused' },
         health: { host: '127.0.0.1', port: 0 }, log: () => undefined, remediation: { pullRequestPollMs: 1000 },
+        ...(state.prometheus ? { prometheus: { url: state.prometheus.url } } : {}),
       });
       await operator.start();
       const result = await breakAndFollow(setup, scenario.commit, { expectClass: scenario.expect.signalClass, timeoutMs: 300_000 });
@@ -50,7 +51,7 @@ await withSandbox(3, async ({ state, client }) => {
     ]);
   }
   printTable(
-    `Breaking commit -> healed, median of ${runs} runs per scenario, seconds after the commit (Flux interval 10 s, verification window 10 s)`,
+    `Breaking commit -> healed, median of ${runs} runs per scenario, seconds after the commit (Flux interval 10 s, verification window 10 s; metric fixes: the rule's for + rate window + interval)`,
     ['scenario', 'healed', 'detected', 'PR open', 'merged', 'synced', 'healed (median)', 'healed (max)'],
     rows,
   );
