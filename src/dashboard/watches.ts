@@ -13,10 +13,13 @@ export interface WatchSummary {
   healingScore?: number;
   openIncidents?: number;
   guardedWorkloads?: number;
+  /** The MetricsAvailable condition's message when it is False: "metrics unavailable: ...". */
+  metricsProblem?: string;
 }
 
 export function summarizeWatch(watch: AegisWatch): WatchSummary {
   const ready = watch.status?.conditions?.find((c) => c.type === 'Ready');
+  const metrics = watch.status?.conditions?.find((c) => c.type === 'MetricsAvailable');
   return {
     namespace: watch.metadata.namespace ?? '',
     name: watch.metadata.name ?? '',
@@ -28,6 +31,7 @@ export function summarizeWatch(watch: AegisWatch): WatchSummary {
     ...(typeof watch.status?.healingScore === 'number' ? { healingScore: watch.status.healingScore } : {}),
     ...(typeof watch.status?.openIncidents === 'number' ? { openIncidents: watch.status.openIncidents } : {}),
     ...(typeof watch.status?.guardedWorkloads === 'number' ? { guardedWorkloads: watch.status.guardedWorkloads } : {}),
+    ...(metrics?.status === 'False' ? { metricsProblem: metrics.message } : {}),
   };
 }
 
@@ -36,7 +40,9 @@ export function summarizeWatches(watches: readonly AegisWatch[]): WatchSummary[]
 }
 
 function health(w: WatchSummary): Html {
-  if (w.ready === 'True') return h`<span class="badge health-ready">Ready</span>`;
+  // Ready, but blind to metrics: say so beside it, since metric failures go unseen meanwhile.
+  const metrics = w.metricsProblem ? h` <span class="badge health-notready">Metrics unavailable</span> <span class="muted">${oneLine(w.metricsProblem, 200)}</span>` : '';
+  if (w.ready === 'True') return h`<span class="badge health-ready">Ready</span>${metrics}`;
   const label = w.ready === 'False' ? 'Not ready' : 'Unknown';
   const detail = [w.reason, oneLine(w.message, 200)].filter(Boolean).join(': ');
   return h`<span class="badge ${w.ready === 'False' ? 'health-notready' : ''}">${label}</span> <span class="muted">${detail}</span>`;
