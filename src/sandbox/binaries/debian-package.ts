@@ -7,7 +7,7 @@ import { binaryCacheRoot } from '../paths.ts';
 import { MissingToolError } from '../preflight.ts';
 import { withFileLock } from './file-lock.ts';
 import { formatDuration, type Report } from './go-command.ts';
-import { BinaryNotUsableError, assertExecutable } from './resolve.ts';
+import { BinaryNotUsableError, assertExecutable, exists } from './resolve.ts';
 
 const exec = promisify(execFile);
 
@@ -160,13 +160,4 @@ async function findOnPath(names: readonly string[], env: NodeJS.ProcessEnv): Pro
     }
   }
   return undefined;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch {
-    return false;
-  }
 }

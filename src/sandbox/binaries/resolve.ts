@@ -100,7 +100,7 @@ function goEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return { ...env, GOFLAGS: '-mod=mod', GOWORK: 'off', CGO_ENABLED: '0' };
 }
 
-async function exists(path: string): Promise<boolean> {
+export async function exists(path: string): Promise<boolean> {
   try {
     await stat(path);
     return true;
