@@ -3,7 +3,7 @@ import { GROUP, VERSION, type Condition } from '../api/common.ts';
 import { parseAegisWatch } from '../api/crd.ts';
 import type { Evidence } from '../api/healing-incident.ts';
 import { ControllerLoop, WorkQueue, type ReconcileResult, type WorkerHooks } from '../controller/index.ts';
-import type { Signal } from '../detect/signal.ts';
+import { incidentName, type Signal } from '../detect/signal.ts';
 import { IncidentStore } from '../incident/incident-store.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import { evaluateRule, type SeriesVerdict } from '../observe/evaluate-rule.ts';
@@ -113,9 +113,8 @@ export class MetricController {
   }
 
   private async record(watch: { name: string; namespace: string }, signal: Signal, summary: string, metric: NonNullable<Evidence['metric']>): Promise<void> {
-    const existing = this.options.cache.incidents.list(watch.namespace).find((i) => i.spec.workload.name === signal.workload.name
-      && i.spec.workload.kind === signal.workload.kind && i.spec.signalClass === signal.class && i.spec.customClass === signal.customClass
-      && (i.spec.container ?? '') === (signal.container ?? ''));
+    // Earlier rounds' points stay: the sparkline shows the incident's whole window.
+    const existing = this.options.cache.incidents.get(watch.namespace, incidentName(signal));
     const evidence: Evidence = {
       summary,
       reason: signal.reason,
