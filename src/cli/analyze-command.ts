@@ -192,7 +192,11 @@ export async function runAnalyzeCommand(args: string[], env: NodeJS.ProcessEnv =
     cache.stop();
   }
   const failures = scan(cache, values.namespace);
-  const findings = values.diagnose ? await diagnoseAll(client, failures, llmEnv) : failures.map((f) => f.finding);
+  // What a container wrote into its termination message can hold a secret too.
+  const redactor = new Redactor();
+  const findings = values.diagnose
+    ? await diagnoseAll(client, failures, llmEnv)
+    : failures.map(({ finding }) => ({ ...finding, ...(finding.message ? { message: redactor.redactText(finding.message).text } : {}) }));
   client.close();
   const table = values.diagnose ? formatDiagnoses(findings) : formatTable(findings);
   process.stdout.write(values.output === 'json' ? `${JSON.stringify(findings, null, 2)}\n` : table);

@@ -18,7 +18,8 @@ Options:
   --lease-namespace NS     where the Lease lives (GOPHERGUARD_LEASE_NAMESPACE; default: POD_NAMESPACE, the -n namespace or "default")
   --lease-name NAME        (GOPHERGUARD_LEASE_NAME; default gopherguard-leader)
   --lease-duration SECONDS, --renew-deadline SECONDS, --retry-period SECONDS
-                           leader election timing (default 15, 10, 2, as controller-runtime)
+                           leader election timing (GOPHERGUARD_LEASE_DURATION, _RENEW_DEADLINE,
+                           _RETRY_PERIOD; default 15, 10, 2, as controller-runtime)
   --health-addr HOST:PORT  /healthz and /readyz (GOPHERGUARD_HEALTH_ADDR; default 127.0.0.1:8081; port 0 picks one)
   --metrics-addr HOST:PORT Prometheus /metrics (GOPHERGUARD_METRICS_ADDR; default 127.0.0.1:8080; "off" to disable)
   --dashboard-addr HOST:PORT
@@ -53,9 +54,9 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
       'leader-elect': { type: 'string', default: env.GOPHERGUARD_LEADER_ELECT ?? 'true' },
       'lease-namespace': { type: 'string', default: env.GOPHERGUARD_LEASE_NAMESPACE },
       'lease-name': { type: 'string', default: env.GOPHERGUARD_LEASE_NAME ?? 'gopherguard-leader' },
-      'lease-duration': { type: 'string', default: '15' },
-      'renew-deadline': { type: 'string', default: '10' },
-      'retry-period': { type: 'string', default: '2' },
+      'lease-duration': { type: 'string', default: env.GOPHERGUARD_LEASE_DURATION ?? '15' },
+      'renew-deadline': { type: 'string', default: env.GOPHERGUARD_RENEW_DEADLINE ?? '10' },
+      'retry-period': { type: 'string', default: env.GOPHERGUARD_RETRY_PERIOD ?? '2' },
       'metrics-addr': { type: 'string', default: env.GOPHERGUARD_METRICS_ADDR ?? '127.0.0.1:8080' },
       'health-addr': { type: 'string', default: env.GOPHERGUARD_HEALTH_ADDR ?? '127.0.0.1:8081' },
       'dashboard-addr': { type: 'string', default: env.GOPHERGUARD_DASHBOARD_ADDR ?? '127.0.0.1:8082' },

@@ -4,6 +4,12 @@ import type { Signal, WorkloadRef } from './signal.ts';
 export interface PodThresholds {
   /** Restarts (or more) that make a crash loop; 1 = the first restart. */
   restartThreshold: number;
+  /**
+   * A crash counts while its last termination is this recent (or the container waits in
+   * CrashLoopBackOff): a container that crashed once long ago and has run since is not
+   * looping. Absent: any crash counts.
+   */
+  restartWindowSeconds?: number;
   /** How long a pod may stay unschedulable before it is a failure. */
   pendingSeconds: number;
 }
@@ -38,7 +44,7 @@ export function assessPod(pod: V1Pod, workload: WorkloadRef, thresholds: PodThre
   }
 
   for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])]) {
-    const signal = containerSignal(status, thresholds);
+    const signal = containerSignal(status, thresholds, now);
     if (!signal) continue;
     const terminated = status.lastState?.terminated ?? status.state?.terminated;
     const killed = signal.class === 'CrashLoop' && (signal.exitCode === 137 || signal.exitCode === 143) && terminated?.reason === 'Error';
@@ -52,7 +58,7 @@ export function assessPod(pod: V1Pod, workload: WorkloadRef, thresholds: PodThre
   return { signals, recheckInMs };
 }
 
-function containerSignal(status: V1ContainerStatus, thresholds: PodThresholds): Pick<Signal, 'class' | 'reason' | 'message' | 'exitCode' | 'restartCount'> | undefined {
+function containerSignal(status: V1ContainerStatus, thresholds: PodThresholds, now: Date): Pick<Signal, 'class' | 'reason' | 'message' | 'exitCode' | 'restartCount'> | undefined {
   const waiting = status.state?.waiting;
   if (waiting?.reason && IMAGE_PULL.has(waiting.reason)) return { class: 'ImagePull', reason: waiting.reason, message: waiting.message };
   if (waiting?.reason && CONFIG_ERROR.has(waiting.reason)) return { class: 'ConfigError', reason: waiting.reason, message: waiting.message };
@@ -62,7 +68,9 @@ function containerSignal(status: V1ContainerStatus, thresholds: PodThresholds): 
   if (terminated?.reason === 'OOMKilled') {
     return { class: 'OOMKilled', reason: 'OOMKilled', exitCode: terminated.exitCode, restartCount: restarts, message: terminated.message };
   }
-  const crashing = waiting?.reason === 'CrashLoopBackOff' || (terminated !== undefined && terminated.exitCode !== 0);
+  const finished = terminated?.finishedAt ? new Date(terminated.finishedAt).getTime() : undefined;
+  const recent = thresholds.restartWindowSeconds === undefined || finished === undefined || now.getTime() - finished <= thresholds.restartWindowSeconds * 1000;
+  const crashing = waiting?.reason === 'CrashLoopBackOff' || (terminated !== undefined && terminated.exitCode !== 0 && recent);
   if (crashing && restarts >= thresholds.restartThreshold) {
     return { class: 'CrashLoop', reason: terminated?.reason ?? waiting?.reason, exitCode: terminated?.exitCode, restartCount: restarts, message: terminated?.message ?? waiting?.message };
   }

@@ -28,6 +28,17 @@ test('a crash is seen at the first restart, before CrashLoopBackOff, and respect
   assert.equal(workloadSignals({ workload, pods: [crashed], events: [] }, { ...DEFAULT_DETECTORS, restartThreshold: 3 }, now).length, 0);
 });
 
+test('a crash counts within the watch\'s window: one long ago, with the container running since, does not', () => {
+  const at = (secondsAgo: number) => new Date(now.getTime() - secondsAgo * 1000).toISOString() as unknown as Date;
+  const settings = { ...DEFAULT_DETECTORS, restartWindowSeconds: 600 };
+  const recent = pod('a', { restartCount: 4, state: { running: {} }, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: at(30) } } });
+  const old = pod('b', { restartCount: 4, state: { running: {} }, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: at(3600) } } });
+  const backingOff = pod('c', { restartCount: 9, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1, reason: 'Error', finishedAt: at(3600) } } });
+  assert.deepEqual(workloadSignals({ workload, pods: [recent], events: [] }, settings, now).map((s) => s.class), ['CrashLoop']);
+  assert.deepEqual(workloadSignals({ workload, pods: [old], events: [] }, settings, now), []);
+  assert.deepEqual(workloadSignals({ workload, pods: [backingOff], events: [] }, settings, now).map((s) => s.class), ['CrashLoop'], 'CrashLoopBackOff is a loop now, whenever it last ran');
+});
+
 test('fifty crashing replicas are one signal, citing the pod with most restarts', () => {
   const pods = Array.from({ length: 50 }, (_, i) => pod(`p${i}`, { restartCount: i + 1, lastState: { terminated: { exitCode: 2, reason: 'Error' } } }));
   const signals = workloadSignals({ workload, pods, events: [] }, DEFAULT_DETECTORS, now);

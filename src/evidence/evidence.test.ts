@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { podTemplateYaml, summarizeEvidence } from './evidence.ts';
+import { logExcerpt, podTemplateYaml, summarizeEvidence } from './evidence.ts';
 
 test('the pod template reads like the manifest, without env values or the template hash', () => {
   const yaml = podTemplateYaml({
@@ -26,4 +26,18 @@ test('the summary says what failed where, and evidence stays within its bounds',
   assert.equal(evidence.events?.length, 20);
   assert.equal(evidence.events?.[0]?.count, 29, 'newest first');
   assert.ok(evidence.events?.every((e) => e.message.length <= 512));
+});
+
+test('the log excerpt keeps the tail of both instances: a chatty current one never pushes the crash out', () => {
+  const crash = `${'starting\n'.repeat(50)}panic: nil map write\n`;
+  const chatty = 'GET /healthz 200\n'.repeat(5000);
+  const excerpt = logExcerpt(crash, chatty, 2000) ?? '';
+  assert.ok(excerpt.length <= 2000, `${excerpt.length} chars`);
+  assert.match(excerpt, /^--- previous ---\n[\s\S]*panic: nil map write\n--- current ---\n…[\s\S]*GET \/healthz 200$/);
+  assert.ok(excerpt.includes('panic: nil map write'), 'the crash survives');
+  // A short previous log leaves its room to the current one.
+  const short = logExcerpt('exit 1', chatty, 2000) ?? '';
+  assert.ok(short.length > 1900 && short.length <= 2000);
+  assert.equal(logExcerpt(undefined, undefined), undefined);
+  assert.equal(logExcerpt(undefined, 'only now'), '--- current ---\nonly now');
 });

@@ -61,9 +61,27 @@ export function podTemplateYaml(template: V1PodTemplateSpec, max = 8192): string
  */
 export async function collectLogs(client: KubeClient, namespace: string, pod: string, container: string): Promise<string | undefined> {
   const { previous, current } = await readPodLogs(client, namespace, pod, container);
-  const text = [previous && `--- previous ---\n${previous.trimEnd()}`, current && `--- current ---\n${current.trimEnd()}`].filter(Boolean).join('\n');
-  if (!text) return undefined;
-  return text.length > EXCERPT_BYTES ? `…${text.slice(text.length - EXCERPT_BYTES + 1)}` : text;
+  return logExcerpt(previous, current);
+}
+
+/**
+ * The previous instance's last lines (why it died) and the current one's (what it does
+ * now), the tail of each: half the excerpt each when both are long, so a chatty current
+ * instance never pushes the crash out; one that is short leaves its room to the other.
+ */
+export function logExcerpt(previous: string | undefined, current: string | undefined, budget = EXCERPT_BYTES): string | undefined {
+  const parts = [previous && { title: '--- previous ---', body: previous.trimEnd() }, current && { title: '--- current ---', body: current.trimEnd() }]
+    .filter((p): p is { title: string; body: string } => Boolean(p));
+  if (parts.length === 0) return undefined;
+  const room = budget - parts.reduce((n, p) => n + p.title.length + 2, 0);
+  const [first, second] = parts;
+  const fair = Math.floor(room / parts.length);
+  const firstRoom = second ? Math.max(fair, room - second.body.length) : room;
+  const tail = (text: string, max: number) => (text.length > max ? `…${text.slice(text.length - max + 1)}` : text);
+  const firstBody = tail(first?.body ?? '', firstRoom);
+  const out = [`${first?.title}\n${firstBody}`];
+  if (second) out.push(`${second.title}\n${tail(second.body, room - firstBody.length)}`);
+  return out.join('\n');
 }
 
 /** A container's previous and current logs, each bounded (200 lines, 64 KiB) by the API server. */

@@ -17,6 +17,7 @@ import { OperatorMetrics, startMetricsServer } from '../metrics/operator-metrics
 import { startDashboard, type RunningDashboard } from '../dashboard/index.ts';
 import { cacheDashboardSource } from './dashboard-source.ts';
 import { startHealthServer } from './health-server.ts';
+import { redactedLog } from './redacted-log.ts';
 import { MetricController } from '../reconcile/metric-controller.ts';
 import { AlertIntake } from '../reconcile/alert-intake.ts';
 import { startAlertReceiver } from '../observe/alert-receiver.ts';
@@ -76,8 +77,8 @@ export class Operator {
   private stopping = false;
 
   constructor(options: OperatorOptions) {
-    this.options = options;
-    const log = (message: string, fields?: Record<string, unknown>) => options.log('warn', message, fields);
+    this.options = { ...options, log: redactedLog(options.log, (text) => this.redactor.redactText(text).text) };
+    const log = (message: string, fields?: Record<string, unknown>) => this.options.log('warn', message, fields);
     this.cache = new ClusterCache({ client: options.client, namespace: options.namespace, log });
     this.metrics = new OperatorMetrics(this.cache, () => this.isLeader());
     this.metrics.trackNotifications(() => this.notifications?.stats() ?? []);

@@ -5,6 +5,7 @@ import type { DetectorSettings } from '../detect/workload-signals.ts';
 export function detectorSettings(detectors: Detectors): DetectorSettings {
   return {
     restartThreshold: detectors.crashLoop.restartThreshold,
+    restartWindowSeconds: detectors.crashLoop.windowSeconds,
     pendingSeconds: detectors.unschedulable.pendingSeconds,
     probeFailureThreshold: detectors.probeFailures.threshold,
     enabled: {

@@ -31,11 +31,15 @@ export function snapshotWorkload(cache: ClusterCache, ref: WorkloadKey): Workloa
     return true;
   });
   const podNames = new Set(pods.map((p) => p.metadata?.name));
-  const events = cache.events.list(ref.namespace).filter((e) =>
-    (e.involvedObject.kind === 'Pod' && podNames.has(e.involvedObject.name)) || (e.involvedObject.kind === ref.kind && e.involvedObject.name === ref.name));
   const replicaSets = ref.kind === 'Deployment'
     ? cache.replicaSets.list(ref.namespace).filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === ref.name))
     : [];
+  // The pods', the workload's and its ReplicaSets' (FailedCreate: a quota, an admission webhook).
+  const rsNames = new Set(replicaSets.map((rs) => rs.metadata?.name));
+  const events = cache.events.list(ref.namespace).filter((e) =>
+    (e.involvedObject.kind === 'Pod' && podNames.has(e.involvedObject.name))
+    || (e.involvedObject.kind === 'ReplicaSet' && rsNames.has(e.involvedObject.name))
+    || (e.involvedObject.kind === ref.kind && e.involvedObject.name === ref.name));
   const deployment = ref.kind === 'Deployment' ? (object as V1Deployment) : undefined;
   return { object, view: { workload: ref, deployment, pods, events }, replicaSets, chains };
 }

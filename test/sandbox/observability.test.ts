@@ -93,7 +93,10 @@ test('HighErrorRate goes from Prometheus to Alertmanager and out through its web
     a.labels.alertname === 'HighErrorRate' && a.labels.namespace === ns && a.labels.pod === pod)), 90_000);
   assert.equal(alert.status.state, 'active');
   assert.deepEqual([alert.labels.signal_class, alert.labels.severity], ['ErrorRate', 'warning']);
-  assert.match(alert.annotations.summary ?? '', new RegExp(`${ns}/${pod} answers 3\\d(\\.\\d+)?% of its requests with 5xx`));
+  // About 30 %: a rate over a window of 2 s scrapes can land a hair either side of it.
+  const share = new RegExp(`${ns}/${pod} answers (\\d+(\\.\\d+)?)% of its requests with 5xx`).exec(alert.annotations.summary ?? '');
+  assert.ok(share, `summary: ${alert.annotations.summary}`);
+  assert.ok(Number(share[1]) > 25 && Number(share[1]) < 35, `summary: ${alert.annotations.summary}`);
 
   const hook = await waitFor('the webhook POST', async () => sink?.received.find((r) => (
     r.body.alerts.some((a) => a.labels.alertname === 'HighErrorRate' && a.labels.pod === pod))), 30_000);
