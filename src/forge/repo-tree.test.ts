@@ -16,7 +16,7 @@ function countingForge(): { forge: Forge; calls: string[] } {
     listDirectory: async (_repo, ref, dir) => (calls.push(`list ${ref.slice(0, 1)} ${dir}`), [{ name: 'a.yaml', path: dir ? `${dir}/a.yaml` : 'a.yaml', type: 'file' }]),
     getFile: async (_repo, ref, path) => (calls.push(`read ${ref.slice(0, 1)} ${path}`), path === 'a.yaml' ? { content: 'a: 1\n', sha: 's' } : undefined),
     findPullRequest: unused, createPullRequest: unused, updatePullRequest: unused, closePullRequest: unused, comment: unused, addLabels: unused,
-    getCommit: unused, commitFiles: unused, mergePullRequest: unused, isMergeable: unused,
+    getCommit: unused, commitFiles: unused, mergePullRequest: unused, isMergeable: unused, getDefaultBranch: unused,
   };
   return { forge, calls };
 }

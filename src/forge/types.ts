@@ -157,6 +157,8 @@ export interface Forge {
   listDirectory(repo: RepoRef, ref: string, dir: string): Promise<TreeEntry[]>;
   /** The head commit sha, or undefined when there is no such branch. */
   getBranch(repo: RepoRef, name: string): Promise<string | undefined>;
+  /** The repository's default branch (what Argo CD's `HEAD` means). */
+  getDefaultBranch(repo: RepoRef): Promise<string>;
   /** A commit's parents and changed files; undefined when there is no such commit. */
   getCommit(repo: RepoRef, sha: string): Promise<CommitInfo | undefined>;
   /** Commits through the forge's API (no clone); see CommitResult for idempotency. */

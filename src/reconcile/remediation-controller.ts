@@ -15,6 +15,7 @@ import { applyAction, guardChange, DEFAULT_GUARD_LIMITS, type Workload as GuardW
 import { pullRequestAllowance } from '../remediate/limits.ts';
 import { openPullRequest, type PullRequestStep } from '../remediate/open-pull-request.ts';
 import { pullRequestBody, pullRequestTitle } from '../remediate/pull-request-body.ts';
+import { baseBranch } from '../remediate/source/base-branch.ts';
 import { locateSource, SourceError, type ArgoApplicationObject, type FluxGitRepositoryObject, type FluxKustomizationObject, type GitSource } from '../remediate/source/index.ts';
 import { MAX_REVERT_FILES, planRevert } from '../remediate/revert/plan-revert.ts';
 import { actionFromDiagnosis } from '../remediate/stored-action.ts';
@@ -114,8 +115,9 @@ export class RemediationController {
     // Objects from a list carry no kind or apiVersion; the guard and the dry-run need both.
     const workload = { ...live, apiVersion: 'apps/v1', kind: ref.kind, metadata: { ...live.metadata, name: live.metadata.name } };
 
-    const source = await this.source(workload, spec);
-    const { forge, repo } = await this.forge(source, spec, incident.metadata.namespace ?? '');
+    const located = await this.source(workload, spec);
+    const { forge, repo } = await this.forge(located, spec, incident.metadata.namespace ?? '');
+    const source = { ...located, ref: await this.base(forge, repo, located) };
     const tree = recursiveTree(await openRepoTree(forge, repo, source.ref));
     const proposal = await proposeEdit({ tree, source, workload, action });
     if (!proposal.ok) throw new Refusal(`${proposal.kind === 'not-located' ? 'the field to change could not be located with certainty' : 'no edit'}: ${proposal.reason}`);
@@ -148,8 +150,9 @@ export class RemediationController {
    */
   private async proposeRevert(incident: HealingIncident, spec: AegisWatchSpec, action: Extract<RemedyAction, { type: 'revertCommit' }>): Promise<ReconcileResult | void> {
     const { kind, namespace, name } = incident.spec.workload;
-    const source = await this.source({ kind, metadata: { name, namespace } }, spec);
-    const { forge, repo } = await this.forge(source, spec, incident.metadata.namespace ?? '');
+    const located = await this.source({ kind, metadata: { name, namespace } }, spec);
+    const { forge, repo } = await this.forge(located, spec, incident.metadata.namespace ?? '');
+    const source = { ...located, ref: await this.base(forge, repo, located) };
     const plan = await planRevert(forge, repo, action.commit, source.ref);
     if (!plan.ok) throw new Refusal(`no revert: ${plan.reason}`);
     const applied = commitOf(incident.status?.evidence?.appliedRevision);
@@ -307,6 +310,16 @@ export class RemediationController {
         gitRepositories: spec.source.git ? [] : await list<FluxGitRepositoryObject>('/apis/source.toolkit.fluxcd.io/v1/gitrepositories'),
         applications: spec.source.git ? [] : await list<ArgoApplicationObject>('/apis/argoproj.io/v1alpha1/applications'),
       });
+    } catch (error) {
+      if (error instanceof SourceError) throw new Refusal(error.message);
+      throw error;
+    }
+  }
+
+  /** The branch the PR targets (see base-branch.ts); refused, not a 404, when the source follows no branch. */
+  private async base(forge: Forge, repo: RepoRef, source: GitSource): Promise<string> {
+    try {
+      return await baseBranch(forge, repo, source);
     } catch (error) {
       if (error instanceof SourceError) throw new Refusal(error.message);
       throw error;

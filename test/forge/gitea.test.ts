@@ -13,6 +13,7 @@ test('commit, open one PR however often asked, read it back, comment, merge', as
   const { forge, repo } = forgeForRepo(cloneUrl, { kind: 'gitea', token: gitea.token });
   assert.equal(repo.fullName, `${gitea.user}/${name}`);
 
+  assert.equal(await forge.getDefaultBranch(repo), 'main', 'what Argo CD\'s HEAD means');
   const tree = await openRepoTree(forge, repo, 'main');
   assert.deepEqual((await tree.list('apps/web')).map((e) => `${e.type}:${e.path}`).sort(), ['file:apps/web/deployment.yaml', 'file:apps/web/kustomization.yaml']);
   assert.equal(await tree.read('apps/web/deployment.yaml'), manifest('128Mi'));

@@ -73,6 +73,13 @@ describe('GitHub forge through a strict fake', { concurrency: true }, () => {
     fake.assertDone();
   });
 
+  it('reads the default branch (what Argo CD\'s HEAD means) from GET /repos/{owner}/{repo}', async (t) => {
+    const { fake, forge } = await setup(t);
+    fake.expect(fake.on('GET', '', ok({ name: 'r', full_name: 'o/r', default_branch: 'trunk' })));
+    assert.equal(await forge.getDefaultBranch(repo), 'trunk');
+    fake.assertDone();
+  });
+
   it('creates a pull request and labels it', async (t) => {
     const { fake, forge } = await setup(t);
     fake.expect(

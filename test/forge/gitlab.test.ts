@@ -66,6 +66,13 @@ describe('GitLab forge through a strict fake', { concurrency: true }, () => {
     fake.assertDone();
   });
 
+  it('reads the default branch (what Argo CD\'s HEAD means) from GET /projects/:id', async (t) => {
+    const { fake, forge } = await setup(t);
+    fake.expect(fake.on('GET', '', ok({ id: 7, path_with_namespace: 'group/sub/app', default_branch: 'develop' })));
+    assert.equal(await forge.getDefaultBranch(repo), 'develop');
+    fake.assertDone();
+  });
+
   it('creates a merge request with labels, addressing the project by its encoded path', async (t) => {
     const { fake, forge } = await setup(t);
     fake.expect(

@@ -12,7 +12,7 @@ import type {
   MergeMethod, Mergeability, MergeabilityOptions, MergeResult, PullRequest, RepoRef, TreeEntry, UpdatePullRequestInput,
 } from '../types.ts';
 import * as api from './requests.ts';
-import { Blob, Branch, Commit, Contents, FilesResponse, Labels, PullRequest as GiteaPull, PullRequests, type ContentEntry } from './schema.ts';
+import { Blob, Branch, Commit, Repository, Contents, FilesResponse, Labels, PullRequest as GiteaPull, PullRequests, type ContentEntry } from './schema.ts';
 
 // Gitea stores bodies as TEXT; keep to GitHub's figure so one body fits everywhere.
 const MAX_BODY = 65_536;
@@ -128,6 +128,10 @@ export function createGiteaForge(apiBaseUrl: string, runtime: ForgeRuntime): For
     };
   }
 
+  async function getDefaultBranch(repo: RepoRef): Promise<string> {
+    return (await http.json(api.getRepository(repo), Repository)).default_branch;
+  }
+
   async function getBranch(repo: RepoRef, name: string): Promise<string | undefined> {
     return (await absentOn404(http.json(api.getBranch(repo, name), Branch)))?.commit.id;
   }
@@ -191,7 +195,7 @@ export function createGiteaForge(apiBaseUrl: string, runtime: ForgeRuntime): For
   return {
     kind: 'gitea', maxBodyLength: MAX_BODY,
     findPullRequest, createPullRequest, updatePullRequest, closePullRequest, comment, addLabels,
-    getFile, listDirectory, getBranch, getCommit, commitFiles, mergePullRequest, isMergeable,
+    getFile, listDirectory, getBranch, getDefaultBranch, getCommit, commitFiles, mergePullRequest, isMergeable,
   };
 }
 

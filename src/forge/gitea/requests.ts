@@ -66,6 +66,10 @@ export function getBlob(repo: RepoRef, sha: string): HttpRequest {
   return { method: 'GET', path: `${repoPath(repo)}/git/blobs/${encodeURIComponent(sha)}`, operation: `read blob ${sha} of ${repo.fullName}` };
 }
 
+export function getRepository(repo: RepoRef): HttpRequest {
+  return { method: 'GET', path: repoPath(repo), operation: `read repository ${repo.fullName}` };
+}
+
 export function getBranch(repo: RepoRef, name: string): HttpRequest {
   return { method: 'GET', path: `${repoPath(repo)}/branches/${segments(name)}`, operation: `read branch ${name} of ${repo.fullName}` };
 }

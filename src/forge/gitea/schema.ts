@@ -40,6 +40,8 @@ export const Commit = z.object({
   files: z.array(z.object({ filename: z.string(), status: z.string() })).nullish(),
 });
 
+export const Repository = z.object({ default_branch: z.string().min(1) });
+
 export const Branch = z.object({ name: z.string(), commit: z.object({ id: z.string() }) });
 
 export const Label = z.object({ id: z.number(), name: z.string() });

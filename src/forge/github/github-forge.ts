@@ -149,6 +149,10 @@ export function createGitHubForge(apiBaseUrl: string, runtime: ForgeRuntime): Fo
     return found && { sha: found.data.commit.sha, treeSha: found.data.commit.commit.tree.sha };
   }
 
+  async function getDefaultBranch(repo: RepoRef): Promise<string> {
+    return (await call(`read repository ${repo.fullName}`, () => octokit.rest.repos.get(on(repo)))).data.default_branch;
+  }
+
   async function getBranch(repo: RepoRef, name: string): Promise<string | undefined> {
     return (await branchHead(repo, name))?.sha;
   }
@@ -212,7 +216,7 @@ export function createGitHubForge(apiBaseUrl: string, runtime: ForgeRuntime): Fo
   return {
     kind: 'github', maxBodyLength: MAX_BODY,
     findPullRequest, createPullRequest, updatePullRequest, closePullRequest, comment, addLabels,
-    getFile, listDirectory, getBranch, getCommit, commitFiles, mergePullRequest, isMergeable,
+    getFile, listDirectory, getBranch, getDefaultBranch, getCommit, commitFiles, mergePullRequest, isMergeable,
   };
 }
 

@@ -11,7 +11,7 @@ import type {
   MergeMethod, Mergeability, MergeabilityOptions, MergeResult, PullRequest, RepoRef, TreeEntry, UpdatePullRequestInput,
 } from '../types.ts';
 import * as api from './requests.ts';
-import { Branch, Commit, CommitDiff, MergeRequest, MergeRequests, RepositoryFile, TreeItems } from './schema.ts';
+import { Branch, Commit, CommitDiff, MergeRequest, MergeRequests, Project, RepositoryFile, TreeItems } from './schema.ts';
 
 // GitLab's description limit is 1,048,576 characters.
 const MAX_BODY = 1_000_000;
@@ -112,6 +112,10 @@ export function createGitLabForge(apiBaseUrl: string, runtime: ForgeRuntime): Fo
     return entries;
   }
 
+  async function getDefaultBranch(repo: RepoRef): Promise<string> {
+    return (await http.json(api.getProject(repo), Project)).default_branch;
+  }
+
   async function getBranch(repo: RepoRef, name: string): Promise<string | undefined> {
     return (await absentOn404(http.json(api.getBranch(repo, name), Branch)))?.commit.id;
   }
@@ -169,7 +173,7 @@ export function createGitLabForge(apiBaseUrl: string, runtime: ForgeRuntime): Fo
   return {
     kind: 'gitlab', maxBodyLength: MAX_BODY,
     findPullRequest, createPullRequest, updatePullRequest, closePullRequest, comment, addLabels,
-    getFile, listDirectory, getBranch, getCommit, commitFiles, mergePullRequest, isMergeable,
+    getFile, listDirectory, getBranch, getDefaultBranch, getCommit, commitFiles, mergePullRequest, isMergeable,
   };
 }
 

@@ -69,6 +69,10 @@ export function getCommitDiff(repo: RepoRef, sha: string): HttpRequest {
   return { method: 'GET', path: `${project(repo)}/repository/commits/${encodeURIComponent(sha)}/diff`, query: { per_page: 100 }, operation: `read the diff of commit ${sha} of ${repo.fullName}` };
 }
 
+export function getProject(repo: RepoRef): HttpRequest {
+  return { method: 'GET', path: project(repo), operation: `read project ${repo.fullName}` };
+}
+
 export function getBranch(repo: RepoRef, name: string): HttpRequest {
   return { method: 'GET', path: `${project(repo)}/repository/branches/${encodeURIComponent(name)}`, operation: `read branch ${name} of ${repo.fullName}` };
 }

@@ -34,6 +34,8 @@ export const RepositoryFile = z.object({
 export const TreeItem = z.object({ name: z.string(), path: z.string(), type: z.string() });
 export const TreeItems = z.array(TreeItem);
 
+export const Project = z.object({ default_branch: z.string().min(1) });
+
 export const Branch = z.object({ name: z.string(), commit: z.object({ id: z.string() }) });
 
 export const Commit = z.object({ id: z.string(), parent_ids: z.array(z.string()).nullish() });
