@@ -43,7 +43,7 @@ test('nested defaults fill in around the values given', () => {
   assert.deepEqual(spec.detectors.crashLoop, { enabled: true, restartThreshold: 3, windowSeconds: 600 });
   assert.equal(spec.detectors.gitOps.enabled, true);
   assert.deepEqual(spec.diagnoser.llm, { provider: 'ollama', model: 'qwen3', baseURL: 'http://127.0.0.1:11434/v1', policy: 'fallback', timeoutSeconds: 30, maxTokensPerIncident: 8000, maxTokensPerHour: 100000, anonymizeNames: false });
-  assert.deepEqual(spec.notifications?.[0]?.events, ['detected', 'pullRequestOpened', 'healed', 'failed']);
+  assert.deepEqual(spec.notifications?.[0]?.events, ['detected', 'fixProposed', 'pullRequestOpened', 'healed', 'failed']);
 });
 
 test('targets need workloads or a selector', () => {

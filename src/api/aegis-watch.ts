@@ -204,7 +204,8 @@ export const Limits = z
   })
   .prefault({});
 
-export const NOTIFICATION_EVENTS = ['detected', 'pullRequestOpened', 'healed', 'failed'] as const;
+// fixProposed: suggest mode's fix, recorded on the incident and announced instead of a PR.
+export const NOTIFICATION_EVENTS = ['detected', 'fixProposed', 'pullRequestOpened', 'healed', 'failed'] as const;
 export const Notification = z.object({
   type: z.enum(['slack', 'discord', 'webhook']),
   secretRef: secretKeyRef('url'),

@@ -113,7 +113,7 @@ function rawContent({ incident, event: given, style, at }: MessageInput): Messag
     facts.push({ label: 'Confidence', value: `${Math.round(diagnosis.confidence * 100)} %` });
     facts.push({ label: 'Diagnosed by', value: diagnosis.engine === 'llm' ? 'a model' : 'the rules' });
   }
-  if (event.name === 'pullRequestOpened' && status?.proposal?.file) facts.push({ label: 'File', value: status.proposal.file });
+  if ((event.name === 'pullRequestOpened' || event.name === 'fixProposed') && status?.proposal?.file) facts.push({ label: 'File', value: status.proposal.file });
   if (event.name === 'detected' && (status?.occurrences ?? 0) > 1) facts.push({ label: 'Occurrences', value: String(status?.occurrences) });
   // Parameters last: when a platform caps the fields, they are what is left out.
   const params = Object.entries(diagnosis?.action.params ?? {});
@@ -133,7 +133,7 @@ function rawContent({ incident, event: given, style, at }: MessageInput): Messag
     facts,
     omittedFacts: Math.max(0, params.length - MAX_PARAM_FACTS),
     ...(link ? { link } : {}),
-    ...(event.name === 'pullRequestOpened' && status?.proposal?.diff ? { diff: status.proposal.diff } : {}),
+    ...((event.name === 'pullRequestOpened' || event.name === 'fixProposed') && status?.proposal?.diff ? { diff: status.proposal.diff } : {}),
     workload,
     context: [
       `HealingIncident ${incident.metadata.namespace ?? namespace}/${incident.metadata.name ?? ''}`,
@@ -161,6 +161,7 @@ function headline(event: NotificationEvent, style: Style, f: HeadlineFacts): str
     if (event.followUp === 'revert') return `Revert proposed${revert}: the fix for ${target} did not heal it`;
     switch (event.name) {
       case 'detected': return `Detected: ${f.signalClass} in ${target}`;
+      case 'fixProposed': return `Fix proposed (suggest mode, no pull request): ${f.signalClass} in ${target}`;
       case 'pullRequestOpened': return `Pull request opened: ${f.signalClass} fix for ${target}`;
       case 'healed': return `Healed: ${target} (${f.signalClass})${took}`;
       case 'failed': return `Fix failed: ${target} (${f.signalClass})`;
@@ -169,6 +170,7 @@ function headline(event: NotificationEvent, style: Style, f: HeadlineFacts): str
   if (event.followUp === 'revert') return `↩️ Taking back the fix for ${f.kind} ${f.name}: revert${revert} is up`;
   switch (event.name) {
     case 'detected': return `🚨 ${f.kind} ${f.name} is having a moment (${f.signalClass})`;
+    case 'fixProposed': return `💡 A fix for ${f.kind} ${f.name} is ready, yours to apply`;
     case 'pullRequestOpened': return `🩹 A fix for ${f.kind} ${f.name} is up for review`;
     case 'healed': return `🎉 ${f.kind} ${f.name} is back on its feet${took}`;
     case 'failed': return `😬 The fix did not take: ${f.kind} ${f.name} still has ${f.signalClass}`;
@@ -186,6 +188,8 @@ function summary(incident: HealingIncident, event: NotificationEvent): string {
   switch (event.name) {
     case 'detected':
       return status?.evidence?.summary || status?.message || `${incident.spec.signalClass} seen on ${kind} ${name}.`;
+    case 'fixProposed':
+      return `${status?.diagnosis?.summary || `A fix for ${kind} ${name} was checked by the guard.`} Suggest mode: no pull request was opened; the diff is below and on the incident.`;
     case 'pullRequestOpened':
       return status?.diagnosis?.summary || status?.message || `A pull request proposes a fix for ${kind} ${name}.`;
     case 'healed':

@@ -11,7 +11,7 @@ const at = '2026-03-01T10:01:15Z';
 // For the limit tests, where what is masked does not matter and the real redactor's ~1 ms per KiB would.
 const quickRedact = (text: string) => text.replaceAll(FAKE_SECRET, '[REDACTED:github-pat]');
 const EVENTS: EventName[] = ['detected', 'pullRequestOpened', 'healed', 'failed'];
-const PHASE = { detected: 'Detected', pullRequestOpened: 'PullRequestOpen', healed: 'Healed', failed: 'Failed' } as const;
+const PHASE = { detected: 'Detected', fixProposed: 'Proposed', pullRequestOpened: 'PullRequestOpen', healed: 'Healed', failed: 'Failed' } as const;
 
 /** Every limit in Discord's "Embed Limits" and "Execute Webhook", checked on a payload. */
 function assertDiscordLimits(payload: DiscordPayload): void {

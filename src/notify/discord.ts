@@ -27,6 +27,7 @@ export const DISCORD_LIMITS = {
 // Colours as the eye reads them: amber for news, blue for a proposal, green, red.
 export const DISCORD_COLORS: Record<EventName, number> = {
   detected: 0xf0a020,
+  fixProposed: 0x8b5cf6,
   pullRequestOpened: 0x3b82f6,
   healed: 0x2eb67d,
   failed: 0xe01e5a,

@@ -5,8 +5,10 @@ import { eventFor, eventKey, toEvent } from './events.ts';
 import { incidentIn } from './fixtures.ts';
 
 describe('eventFor', () => {
-  it('maps moves into Detected, PullRequestOpen, Healed and Failed to the four events', () => {
+  it('maps moves into Detected, Proposed, PullRequestOpen, Healed and Failed to the five events', () => {
     assert.deepEqual(eventFor(incidentIn(undefined), incidentIn('Detected')), { name: 'detected' });
+    // Sent only in suggest mode (the notification controller checks the watch): otherwise a PR follows.
+    assert.deepEqual(eventFor(incidentIn('Diagnosed'), incidentIn('Proposed')), { name: 'fixProposed' });
     assert.deepEqual(eventFor(incidentIn('Proposed'), incidentIn('PullRequestOpen')), { name: 'pullRequestOpened' });
     assert.deepEqual(eventFor(incidentIn('Synced'), incidentIn('Healed')), { name: 'healed' });
     assert.deepEqual(eventFor(incidentIn('Synced'), incidentIn('Failed')), { name: 'failed' });
@@ -17,7 +19,7 @@ describe('eventFor', () => {
 
   it('says nothing for the other phases, or when the phase did not change', () => {
     const quiet: Array<[IncidentPhase | undefined, IncidentPhase]> = [
-      ['Detected', 'Diagnosed'], ['Diagnosed', 'Proposed'], ['PullRequestOpen', 'Merged'], ['Merged', 'Synced'],
+      ['Detected', 'Diagnosed'], ['PullRequestOpen', 'Merged'], ['Merged', 'Synced'],
       ['Detected', 'Suppressed'], ['PullRequestOpen', 'Resolved'], ['Detected', 'Detected'], ['Healed', 'Healed'],
     ];
     for (const [from, to] of quiet) assert.equal(eventFor(incidentIn(from), incidentIn(to)), undefined, `${from} -> ${to}`);

@@ -21,6 +21,7 @@ export interface NotificationEvent {
 
 const EVENT_OF_PHASE: Partial<Record<IncidentPhase, EventName>> = {
   Detected: 'detected',
+  Proposed: 'fixProposed',
   PullRequestOpen: 'pullRequestOpened',
   Healed: 'healed',
   Failed: 'failed',
@@ -28,6 +29,7 @@ const EVENT_OF_PHASE: Partial<Record<IncidentPhase, EventName>> = {
 
 const PHASE_OF_EVENT: Record<EventName, IncidentPhase> = {
   detected: 'Detected',
+  fixProposed: 'Proposed',
   pullRequestOpened: 'PullRequestOpen',
   healed: 'Healed',
   failed: 'Failed',

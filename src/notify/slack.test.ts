@@ -10,7 +10,7 @@ const redact = (text: string) => redactor.redactText(text).text;
 const at = '2026-03-01T10:01:15Z';
 // For the limit tests, where what is masked does not matter and the real redactor's ~1 ms per KiB would.
 const quickRedact = (text: string) => text.replaceAll(FAKE_SECRET, '[REDACTED:github-pat]');
-const PHASE = { detected: 'Detected', pullRequestOpened: 'PullRequestOpen', healed: 'Healed', failed: 'Failed' } as const;
+const PHASE = { detected: 'Detected', fixProposed: 'Proposed', pullRequestOpened: 'PullRequestOpen', healed: 'Healed', failed: 'Failed' } as const;
 
 /** Every limit Slack documents for what we send, checked on a payload. */
 function assertSlackLimits(payload: SlackPayload): void {
@@ -51,6 +51,15 @@ describe('Slack message', () => {
     assert.ok(context?.type === 'context' && context.elements.some((e) => e.text === 'HealingIncident shop/jokeservice-oomkilled-3f9a2c1d'));
     assert.equal(payload.text, 'Pull request opened: OOMKilled fix for Deployment shop/jokeservice: Raise the memory limit of app from 64Mi to 128Mi. <https://gitea.example/shop/deploy/pulls/7|Pull request #7>');
     assert.equal(payload.unfurl_links, false);
+    assertSlackLimits(payload);
+  });
+
+  it('a suggest-mode proposal carries the diff and says no pull request was opened', () => {
+    const payload = buildSlackMessage({ incident: incidentIn('Proposed'), event: 'fixProposed', style: 'plain', redact, at });
+    const [header] = payload.blocks;
+    assert.deepEqual(header, { type: 'header', text: { type: 'plain_text', text: 'Fix proposed (suggest mode, no pull request): OOMKilled in Deployment shop/jokeservice', emoji: true } });
+    assert.match(JSON.stringify(payload.blocks), /Suggest mode: no pull request was opened/);
+    assert.ok(payload.blocks.some((b) => b.type === 'section' && b.text?.text === '```\n-            memory: 64Mi\n+            memory: 128Mi\n```'), 'the diff');
     assertSlackLimits(payload);
   });
 

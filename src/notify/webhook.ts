@@ -55,7 +55,7 @@ export function buildWebhookPayload(input: MessageInput): WebhookPayload {
     headline: truncate(content.headline, WEBHOOK_LIMITS.short),
     ...(content.witty ? { witty: truncate(content.witty, WEBHOOK_LIMITS.short) } : {}),
     text: truncate(content.summary, WEBHOOK_LIMITS.text),
-    ...incidentData(input.incident, event.name === 'pullRequestOpened', fit),
+    ...incidentData(input.incident, event.name === 'pullRequestOpened' || event.name === 'fixProposed', fit),
     at: input.at,
   };
 }

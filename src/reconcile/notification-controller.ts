@@ -50,6 +50,8 @@ export class NotificationController {
     const parsed = watchObject ? parseAegisWatch(watchObject) : undefined;
     if (!parsed?.ok || !parsed.value.spec.notifications?.length) return;
     const spec = parsed.value.spec;
+    // A proposal is news only in suggest mode, where no PR follows it; otherwise the PR is.
+    if (event.name === 'fixProposed' && spec.mode !== 'suggest') return;
     const targets: NotificationTarget[] = [];
     for (const notification of spec.notifications ?? []) {
       // Read when there is news, so a rotated webhook URL is used at once; never logged.
