@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
-import { llmDefaultsFromEnv } from '../diagnose/llm/index.ts';
+import { llmDefaultsFromEnv, llmTuningFromEnv } from '../diagnose/llm/index.ts';
 import { Operator } from '../operator/operator.ts';
 import { connect } from './kubeconfig.ts';
 import { createLog, type LogFormat, type LogLevel } from './logger.ts';
@@ -36,7 +36,10 @@ Options:
 The operator's default model, for AegisWatches with diagnoser.engine llm but no settings of
 their own, comes from GOPHERGUARD_LLM_PROVIDER (openai, groq, xai, openai-compatible,
 ollama), GOPHERGUARD_LLM_MODEL, GOPHERGUARD_LLM_BASE_URL, GOPHERGUARD_LLM_POLICY and
-GOPHERGUARD_LLM_API_KEY (mount it from a Secret). Without them, only the rules diagnose.`;
+GOPHERGUARD_LLM_API_KEY (mount it from a Secret). Without them, only the rules diagnose.
+GOPHERGUARD_LLM_PRICES ({"<model>":{"inputPerMillion":N,"outputPerMillion":N}}, USD) records
+each diagnosis's cost; GOPHERGUARD_LLM_STRUCTURED_OUTPUTS=false puts the answer's schema in
+the prompt for OpenAI-compatible servers without JSON-schema mode.`;
 
 function parseAddress(value: string, flag = '--health-addr'): { host: string; port: number } {
   const match = /^(.*):(\d{1,5})$/.exec(value);
@@ -93,8 +96,10 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
   const log = createLog(format as LogFormat, level as LogLevel);
   const client = connect(values.kubeconfig ?? env.KUBECONFIG);
   let llmDefaults;
+  let llmTuning;
   try {
     llmDefaults = llmDefaultsFromEnv(env);
+    llmTuning = llmTuningFromEnv(env);
   } catch (error) {
     throw new UsageError((error as Error).message, RUN_USAGE);
   }
@@ -104,7 +109,7 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
   const finished = new Promise<void>((resolve) => { finish = resolve; });
   const operator = new Operator({
     client,
-    llm: { defaults: llmDefaults },
+    llm: { defaults: llmDefaults, ...llmTuning },
     namespace: values.namespace,
     leaderElection: {
       enabled: leaderElect === 'true',

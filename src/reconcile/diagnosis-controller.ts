@@ -98,6 +98,8 @@ export class DiagnosisController {
       apiKey,
       personality: spec?.personality ?? 'witty',
       budgetScope: `${namespace}/${incident.spec.watch}`,
+      // A diagnosis interrupted and asked again still counts what the first attempt spent.
+      tokensSpent: spentOn(incident),
     });
     this.options.onDiagnosed?.(result);
     // What the diagnosis quotes (log lines, messages) is redacted like everything else that leaves.
@@ -151,6 +153,12 @@ export class DiagnosisController {
     return { ...gathered, input: { ...gathered.input, ...(since ? { since } : {}) }, pods };
   }
 
+}
+
+/** Tokens a model already spent on this incident, as its status records them. */
+function spentOn(incident: HealingIncident): number {
+  const llm = (incident.status?.diagnosis as { llm?: { promptTokens?: number; completionTokens?: number } } | undefined)?.llm;
+  return (llm?.promptTokens ?? 0) + (llm?.completionTokens ?? 0);
 }
 
 function needsDiagnosis(incident: HealingIncident): boolean {

@@ -5,5 +5,5 @@ export type { DiagnosisResult, LlmCallRecord, TokenPrice } from './result.ts';
 export { toIncidentDiagnosis, type IncidentDiagnosis } from './status.ts';
 export { shouldAskModel, DEFAULT_CONFIDENCE_THRESHOLD, type LlmPolicy } from './policy.ts';
 export { buildModel, MissingApiKeyError, OLLAMA_BASE_URL, type BuiltModel, type LlmSettingsValue } from './providers.ts';
-export { llmDefaultsFromEnv, LLM_ENV } from './defaults.ts';
+export { llmDefaultsFromEnv, llmTuningFromEnv, LLM_ENV } from './defaults.ts';
 export type { Redact } from './prompt.ts';
