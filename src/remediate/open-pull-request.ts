@@ -1,6 +1,8 @@
 // The pull request of one incident, made idempotent step by step so that an operator
-// killed anywhere (after the branch, after the commit, after the PR) and restarted ends
-// with exactly one PR: the branch is named by the fingerprint, a commit of content the
+// killed anywhere (after the commit, after the PR) and restarted ends with exactly one PR.
+// There is no separate branch step to be killed after: the forges create the branch and its
+// commit in one API call (commitFiles with createFrom). The branch is named by the
+// fingerprint, a commit of content the
 // branch already has writes nothing, and an open PR on the branch is found before one is
 // created ("already exists" answers count as found). A PR a person closed is never
 // reopened for the same fix.
