@@ -218,3 +218,26 @@ test('after the merge: the fix goes live, the workload stays healthy, the incide
   }, 30_000);
   await operator.stop();
 });
+
+test('a fix whose field cannot be located in Git is refused: the reason is on the incident, and no PR is opened', async () => {
+  const name = 'elsewhere';
+  const text = manifest(name, '200Mi');
+  // The watch's path holds another app only: the Deployment's manifest is not where it says.
+  const { name: repo, cloneUrl } = await createRepo(gitea, name, { 'apps/other/deployment.yaml': manifest('other', '64Mi'), [`apps/${name}/README.md`]: 'manifests moved\n' });
+  await cluster.apps.createNamespacedDeployment({ namespace: ns, body: parse(text) as V1Deployment });
+  await createWatch(cluster.kubeConfig, ns, name, {
+    targets: { workloads: [{ kind: 'Deployment', name }] },
+    source: { git: { repo: cloneUrl, forge: 'gitea', branch: 'main', path: `apps/${name}`, secretRef: { name: 'forge' } } },
+    limits: { pullRequestsPerHour: 100 },
+  });
+  const operator = startOperator();
+  await operator.start();
+  const incident = await waitFor('the refusal on the incident', async () => {
+    const i = await incidentOf(name);
+    return i?.status?.proposal?.rejectedReason ? i : undefined;
+  }, 120_000);
+  assert.match(incident.status?.proposal?.rejectedReason ?? '', /could not be located with certainty/);
+  assert.equal(incident.status?.pullRequest, undefined);
+  assert.deepEqual(await pullsOf(gitea, repo), [], 'no PR');
+  await operator.stop();
+});
