@@ -123,6 +123,26 @@ test('requeueAfterMs forgets the backoff and runs the key again after exactly th
   await h.workers;
 });
 
+test('an error that says when to come back (retryAfterMs, a forge\'s rate-limit window) is retried then, not sooner', async () => {
+  let calls = 0;
+  const h = harness(async () => {
+    calls += 1;
+    if (calls === 1) throw Object.assign(new Error('GitHub: rate limited; try again in 90 s'), { retryAfterMs: 90_000 });
+    return undefined;
+  });
+  const t0 = h.clock.now();
+  h.queue.add('ns/pr');
+  await flush();
+  await h.step(1000);
+  await h.step(88_999);
+  assert.equal(h.runsAt.length, 1, 'not at the backoff\'s 1 s, nor before the window ends');
+  await h.step(1);
+  assert.deepEqual(h.runsAt.map((t) => t - t0), [0, 90_000]);
+  assert.deepEqual(h.outcomes, ['error', 'success']);
+  h.queue.shutDown();
+  await h.workers;
+});
+
 test('a throwing metrics hook neither stops the worker nor loses the key', async () => {
   const clock = new FakeClock();
   const queue = new WorkQueue({ clock });

@@ -24,7 +24,7 @@ export interface WorkerHooks {
  * Runs `concurrency` workers that take keys from `queue` until it is shut down and
  * drained; resolves when all have exited. Each key is handled as controller-runtime's
  * reconcileHandler does: an error requeues it with the rate limiter's backoff (unless
- * terminal), `requeueAfterMs` forgets the backoff and requeues after that delay, success
+ * terminal; an error carrying `retryAfterMs` waits exactly that long instead), `requeueAfterMs` forgets the backoff and requeues after that delay, success
  * forgets the backoff, and `done` is always called.
  */
 export async function runWorkers(queue: WorkQueue, concurrency: number, reconcile: Reconcile, hooks: WorkerHooks = {}): Promise<void> {
@@ -57,8 +57,14 @@ async function processKey(queue: WorkQueue, key: string, reconcile: Reconcile, h
     const error = thrown instanceof Error ? thrown : new ReconcilePanicError(key, thrown);
     // Like controller-runtime, a terminal error keeps its backoff count: the next event
     // reconciles at once, and a later transient failure does not start from scratch.
+    const waitMs = retryAfterOf(error);
     if (isTerminalError(error)) {
       outcome = 'terminal-error';
+    } else if (waitMs !== undefined) {
+      // The other side said when to come back (a forge's rate-limit window, a 429's
+      // Retry-After): asking again sooner only spends the next window's budget.
+      queue.addAfter(key, waitMs);
+      outcome = 'error';
     } else {
       queue.addRateLimited(key);
       outcome = 'error';
@@ -68,6 +74,12 @@ async function processKey(queue: WorkQueue, key: string, reconcile: Reconcile, h
     queue.done(key);
   }
   safely(() => hooks.onReconcile?.(key, outcome, Math.max(0, clock.now() - started)));
+}
+
+/** An error's `retryAfterMs` (ForgeError and the like), when it is a sensible delay. */
+function retryAfterOf(error: Error): number | undefined {
+  const ms = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms > 0 ? Math.min(ms, 60 * 60_000) : undefined;
 }
 
 // A broken metrics hook must not stop a worker or lose a key: its error is dropped.
