@@ -75,7 +75,14 @@ export const Detectors = z
     configError: toggle(),
     probeFailures: z.object({ enabled: z.boolean().default(true), threshold: z.int().min(1).max(1000).default(3) }).prefault({}),
     unschedulable: z.object({ enabled: z.boolean().default(true), pendingSeconds: z.int().min(0).max(86400).default(60) }).prefault({}),
-    rolloutStuck: toggle(),
+    rolloutStuck: z.object({
+      enabled: z.boolean().default(true),
+      /**
+       * A rollout that made no progress for this long is stuck, even before the Deployment's
+       * own progressDeadlineSeconds (600 by default) says so. Absent: that deadline alone.
+       */
+      deadlineSeconds: z.int().min(30).max(86400).optional(),
+    }).prefault({}),
     gitOps: toggle(),
     // An incident on which nothing was done yet closes as Resolved once its failure has
     // not been seen for this long: the workload healed by itself.

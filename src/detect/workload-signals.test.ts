@@ -94,3 +94,21 @@ test('fingerprints and incident names are deterministic, distinct per class, and
   assert.ok(long.length <= 63 && /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(long), long);
   assert.match(incidentName(a), /^jokeservice-crashloop-[0-9a-f]{8}$/);
 });
+
+test('a rollout without progress past the watch\'s deadline is stuck before the Deployment\'s own deadline; a finished one never', () => {
+  const at = (secondsAgo: number) => new Date(now.getTime() - secondsAgo * 1000).toISOString() as unknown as Date;
+  const deployment = (reason: string, updatedSecondsAgo: number, status: { updatedReplicas: number; availableReplicas: number }) => ({
+    spec: { replicas: 2, selector: {}, template: {} },
+    status: { replicas: 2, ...status, conditions: [{ type: 'Progressing', status: 'True', reason, message: 'ReplicaSet "web-2" is progressing.', lastUpdateTime: at(updatedSecondsAgo) }] },
+  });
+  const settings = { ...DEFAULT_DETECTORS, rolloutDeadlineSeconds: 120 };
+  const stalled = assessWorkload({ workload, deployment: deployment('ReplicaSetUpdated', 150, { updatedReplicas: 1, availableReplicas: 1 }), pods: [], events: [] }, settings, now);
+  assert.deepEqual(stalled.signals.map((s) => [s.class, s.reason]), [['RolloutStuck', 'RolloutDeadline']]);
+  assert.match(stalled.signals[0]?.message ?? '', /no progress for 150 s, past the watch's rolloutStuck\.deadlineSeconds of 120/);
+  const young = assessWorkload({ workload, deployment: deployment('ReplicaSetUpdated', 100, { updatedReplicas: 1, availableReplicas: 1 }), pods: [], events: [] }, settings, now);
+  assert.deepEqual(young.signals, []);
+  assert.equal(young.recheckInMs, 20_250, 'looked at again when the deadline passes');
+  const done = assessWorkload({ workload, deployment: deployment('NewReplicaSetAvailable', 3600, { updatedReplicas: 2, availableReplicas: 1 }), pods: [], events: [] }, settings, now);
+  assert.deepEqual(done.signals, [], 'a finished rollout whose pods later fail is not a stuck rollout');
+  assert.deepEqual(assessWorkload({ workload, deployment: deployment('ReplicaSetUpdated', 3600, { updatedReplicas: 1, availableReplicas: 1 }), pods: [], events: [] }, DEFAULT_DETECTORS, now).signals, [], 'without a watch deadline, only ProgressDeadlineExceeded');
+});

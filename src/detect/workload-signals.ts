@@ -5,6 +5,8 @@ import type { Signal, WorkloadRef } from './signal.ts';
 
 export interface DetectorSettings extends PodThresholds {
   probeFailureThreshold: number;
+  /** A rollout without progress for this long is stuck, before the Deployment's own deadline. */
+  rolloutDeadlineSeconds?: number;
   enabled: Partial<Record<Signal['class'], boolean>>;
 }
 
@@ -51,11 +53,26 @@ export function assessWorkload(view: WorkloadView, settings: DetectorSettings = 
     if (probe) keep(probe);
   }
   const progressing = view.deployment?.status?.conditions?.find((c) => c.type === 'Progressing');
+  const rollout = { class: 'RolloutStuck' as const, workload: view.workload, object: { kind: 'Deployment', name: view.workload.name }, observedAt: now.toISOString() };
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
-    keep({
-      class: 'RolloutStuck', workload: view.workload, object: { kind: 'Deployment', name: view.workload.name },
-      reason: progressing.reason, message: progressing.message, observedAt: now.toISOString(),
-    });
+    keep({ ...rollout, reason: progressing.reason, message: progressing.message });
+  } else if (settings.rolloutDeadlineSeconds !== undefined && progressing && progressing.reason !== 'NewReplicaSetAvailable' && rollingOut(view.deployment)) {
+    // The Deployment controller bumps lastUpdateTime on every step of progress.
+    const since = new Date((progressing.lastUpdateTime ?? progressing.lastTransitionTime ?? now) as unknown as string).getTime();
+    const leftMs = since + settings.rolloutDeadlineSeconds * 1000 - now.getTime();
+    if (leftMs <= 0) {
+      keep({ ...rollout, reason: 'RolloutDeadline', message: `no progress for ${Math.round((now.getTime() - since) / 1000)} s, past the watch's rolloutStuck.deadlineSeconds of ${settings.rolloutDeadlineSeconds}: ${progressing.message ?? ''}`.trim() });
+    } else {
+      recheckInMs = Math.min(recheckInMs ?? Infinity, leftMs + 250);
+    }
   }
   return { signals: [...found.values()], recheckInMs };
+}
+
+/** A rollout under way: the new revision is not fully updated and available yet. */
+function rollingOut(deployment: V1Deployment | undefined): boolean {
+  if (!deployment?.status) return false;
+  const want = deployment.spec?.replicas ?? 1;
+  const { updatedReplicas = 0, availableReplicas = 0, replicas = 0 } = deployment.status;
+  return updatedReplicas < want || availableReplicas < want || replicas > want;
 }

@@ -8,6 +8,7 @@ export function detectorSettings(detectors: Detectors): DetectorSettings {
     restartWindowSeconds: detectors.crashLoop.windowSeconds,
     pendingSeconds: detectors.unschedulable.pendingSeconds,
     probeFailureThreshold: detectors.probeFailures.threshold,
+    ...(detectors.rolloutStuck.deadlineSeconds ? { rolloutDeadlineSeconds: detectors.rolloutStuck.deadlineSeconds } : {}),
     enabled: {
       CrashLoop: detectors.crashLoop.enabled,
       OOMKilled: detectors.oomKilled.enabled,
