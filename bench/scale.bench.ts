@@ -5,7 +5,7 @@
 //
 // Usage: npm run bench -- scale [--pods 10000] [--deployments 1000] [--namespaces 10] [--concurrency 32]
 //          [--child-flags="--max-semi-space-size=2 --max-old-space-size=128"]   (V8/Node flags for the measuring children, space-separated;
-//          the default is what deploy/operator/deployment.yaml sets, and the children get its MALLOC_ARENA_MAX=2)
+//          the default is what deploy/operator/deployment.yaml sets, and the children get its MALLOC_* settings)
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -35,6 +35,12 @@ const deploymentCount = Number(values.deployments);
 const namespaceCount = Number(values.namespaces);
 const concurrency = Number(values.concurrency);
 const childFlags = values['child-flags'].split(/\s+/).filter(Boolean);
+// glibc's malloc settings of deploy/operator/deployment.yaml, unless the environment gives its own.
+const MALLOC = {
+  MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+  MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072',
+  MALLOC_TRIM_THRESHOLD_: process.env.MALLOC_TRIM_THRESHOLD_ ?? '131072',
+};
 for (const [name, value] of Object.entries({ podCount, deploymentCount, namespaceCount, concurrency })) {
   if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
 }
@@ -118,7 +124,7 @@ const result = await withTier1Sandbox(async ({ kubeConfig, state }) => {
     try {
       // client-node's informer, the comparison, keeps whole objects: no heap cap for it.
       const flags = mode === 'raw-informer' ? childFlags.filter((f) => !f.startsWith('--max-old-space-size')) : childFlags;
-      const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', ...flags, join(import.meta.dirname, 'scale-child.ts'), state.kubeconfig, mode], { maxBuffer: 1 << 20, env: { ...process.env, MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2' } });
+      const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', ...flags, join(import.meta.dirname, 'scale-child.ts'), state.kubeconfig, mode], { maxBuffer: 1 << 20, env: { ...process.env, ...MALLOC } });
       children.push(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}') as ChildResult);
       console.error(`${mode}: synced in ${((children.at(-1)?.syncMs ?? 0) / 1000).toFixed(2)} s`);
     } catch (error) {
@@ -154,7 +160,7 @@ const label: Record<string, string> = {
   'raw-informer': 'client-node makeInformer, pods only',
 };
 printTable(
-  `Scale: initial sync and memory of a fresh process, ${podCount} pods in ${deploymentCount} Deployments (MB = 10^6 bytes)${childFlags.length > 0 ? `, children run with ${childFlags.join(' ')}` : ''} and MALLOC_ARENA_MAX=${process.env.MALLOC_ARENA_MAX ?? '2'}`,
+  `Scale: initial sync and memory of a fresh process, ${podCount} pods in ${deploymentCount} Deployments (MB = 10^6 bytes)${childFlags.length > 0 ? `, children run with ${childFlags.join(' ')}` : ''} and ${Object.entries(MALLOC).map(([k, v]) => `${k}=${v}`).join(' ')}`,
   ['cache', 'objects cached', 'sync s', 'RSS after sync', 'heapUsed after sync', 'RSS after GC', 'heapUsed after GC', 'peak RSS', 'heap/pod after GC'],
   result.children.map((c) => {
     const total = Object.values(c.objects).reduce((a, b) => a + b, 0);
