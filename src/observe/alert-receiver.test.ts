@@ -39,6 +39,7 @@ test('a wrong token is 401, a body that is not Alertmanager\'s is 400 with the r
   assert.equal(bad.status, 400);
   assert.match(((await bad.json()) as { error: string }).error, /not an Alertmanager webhook payload: body\.version/);
   assert.equal((await post('{not json')).status, 400);
+  assert.equal((await post(`{"pad":"${'x'.repeat(5 * 1024 * 1024)}"}`)).status, 413, 'a body over 4 MiB');
   assert.equal((await fetch(url.replace('alertmanager', 'other'), { method: 'POST', body: '{}' })).status, 404);
   assert.equal(taken.length, before, 'nothing refused was taken');
 });
