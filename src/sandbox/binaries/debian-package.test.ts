@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { MissingToolError, hasTool } from '../preflight.ts';
+import { MissingToolError } from '../preflight.ts';
 import { debianCacheDir, resolveDebianTools, upstreamVersion } from './debian-package.ts';
 import { BinaryNotUsableError } from './resolve.ts';
 
@@ -54,9 +54,10 @@ describe('resolveDebianTools', () => {
       && /^The sandbox needs `prometheus` for the tier-3 sandbox's metrics and alerts, but it is not on PATH: install Debian's packages with `apt-get install prometheus prometheus-alertmanager`, or name the binaries in GOPHERGUARD_PROMETHEUS_BIN and GOPHERGUARD_ALERTMANAGER_BIN\.$/.test(error.message));
   });
 
-  describe('with apt-get download', { skip: !(hasTool('dpkg-deb') && hasTool('tar')) && 'dpkg-deb is not installed' }, () => {
+  // Debian's dpkg-deb builds and unpacks the packages: every machine the sandbox runs on has it.
+  describe('with apt-get download', () => {
     /** A fake apt-get that "downloads" packages built here, and the real dpkg-deb (without /usr/bin on PATH, where prometheus may be). */
-    async function fakeApt(dir: string, versions: { prometheus: string; alertmanager: string }): Promise<NodeJS.ProcessEnv> {
+    async function fakeApt(dir: string, versions: { prometheus: string; alertmanager: string }, listsEmpty = false): Promise<NodeJS.ProcessEnv> {
       const repo = join(dir, 'repo');
       for (const [pkg, version, binary] of [
         ['prometheus', versions.prometheus, 'prometheus'], ['prometheus-alertmanager', versions.alertmanager, 'prometheus-alertmanager'],
@@ -69,7 +70,16 @@ describe('resolveDebianTools', () => {
         await exec('dpkg-deb', ['--root-owner-group', '--build', root, join(repo, `${pkg}_${version}_all.deb`)]);
       }
       const bin = join(dir, 'bin');
-      await executable(bin, 'apt-get', `#!/bin/sh\n[ "$1" = download ] || exit 100\ncp ${repo}/*.deb .\n`);
+      // Like apt-get on a fresh machine when listsEmpty: download fails until update has run.
+      const lists = join(dir, 'lists-fetched');
+      await executable(bin, 'apt-get', [
+        '#!/bin/sh',
+        `if [ "$1" = update ]; then : > ${lists}; exit 0; fi`,
+        '[ "$1" = download ] || exit 100',
+        ...(listsEmpty ? [`[ -e ${lists} ] || { echo "E: Unable to locate package prometheus" >&2; exit 100; }`] : []),
+        `cp ${repo}/*.deb .`,
+        '',
+      ].join('\n'));
       for (const tool of ['sh', 'cp', 'tar', 'dpkg-deb']) {
         const { stdout } = await exec('sh', ['-c', `command -v ${tool}`]);
         await symlink(stdout.trim(), join(bin, tool));
@@ -88,6 +98,17 @@ describe('resolveDebianTools', () => {
       assert.match(lines.join('\n'), /downloading Debian's prometheus and prometheus-alertmanager with apt-get/);
       const second = await resolveDebianTools({ env });
       assert.deepEqual(second.sources, { prometheus: 'cache', alertmanager: 'cache' });
+    });
+
+    it('on a machine without package lists, runs apt-get update first when it may (root), and says why it cannot otherwise', async () => {
+      const dir = await mkdtemp(join(scratch, 'no-lists-'));
+      const env = await fakeApt(dir, { prometheus: '2.42.0+ds-5+deb12u1', alertmanager: '0.25.0-1+b4' }, true);
+      await assert.rejects(resolveDebianTools({ env: { ...env, GOPHERGUARD_APT_UPDATE: 'false' } }), (error: unknown) => error instanceof MissingToolError
+        && /apt-get install prometheus prometheus-alertmanager/.test(error.message) && /Unable to locate package/.test(String((error as Error).cause)));
+      const lines: string[] = [];
+      const found = await resolveDebianTools({ env: { ...env, GOPHERGUARD_APT_UPDATE: 'true' }, report: (line) => lines.push(line) });
+      assert.deepEqual(found.sources, { prometheus: 'downloaded', alertmanager: 'downloaded' });
+      assert.match(lines.join('\n'), /running apt-get update first/);
     });
 
     it('refuses packages of another version than the pins, and leaves no cache entry', async () => {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { access, constants, mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { binaryCacheRoot } from '../paths.ts';
 import { MissingToolError } from '../preflight.ts';
@@ -106,7 +106,15 @@ async function downloadPackages(dir: string, env: NodeJS.ProcessEnv, report: Rep
     try {
       await rm(staging, { recursive: true, force: true });
       await mkdir(staging, { recursive: true });
-      await run('apt-get', ['download', ...packages], workDir, env);
+      try {
+        await run('apt-get', ['download', ...packages], workDir, env);
+      } catch (error) {
+        // A fresh machine (or container) often has no package lists yet; root can fetch them.
+        if (!mayUpdateApt(env)) throw error;
+        report('apt-get download found no packages; running apt-get update first');
+        await run('apt-get', ['update', '-qq'], workDir, env);
+        await run('apt-get', ['download', ...packages], workDir, env);
+      }
       const debs = (await readdir(workDir)).filter((f) => f.endsWith('.deb'));
       for (const tool of TOOLS) {
         const spec = DEBIAN_TOOLS[tool];
@@ -127,6 +135,21 @@ async function downloadPackages(dir: string, env: NodeJS.ProcessEnv, report: Rep
     report(`unpacked ${packages.join(' and ')} in ${formatDuration(Date.now() - started)}`);
     return 'downloaded';
   }, { onWait: (pid) => report(`waiting for process ${pid}, which is downloading Debian's prometheus packages`) });
+}
+
+/**
+ * Prometheus's and Alertmanager's own checkers, which the same packages ship beside the
+ * servers (promtool with prometheus, amtool with alertmanager): for tests of what the
+ * sandbox writes.
+ */
+export function debianCheckers(tools: Pick<ResolvedDebianTools, 'binaries'>): { promtool: string; amtool: string } {
+  return { promtool: join(dirname(tools.binaries.prometheus), 'promtool'), amtool: join(dirname(tools.binaries.alertmanager), 'amtool') };
+}
+
+/** apt-get update needs root; GOPHERGUARD_APT_UPDATE=false forbids it, =true asks for it (tests). */
+function mayUpdateApt(env: NodeJS.ProcessEnv): boolean {
+  if (env.GOPHERGUARD_APT_UPDATE === 'false') return false;
+  return env.GOPHERGUARD_APT_UPDATE === 'true' || process.getuid?.() === 0;
 }
 
 /** "2.42.0+ds-5+deb12u1" (or with an epoch, "1:2.42.0-1") → "2.42.0". */

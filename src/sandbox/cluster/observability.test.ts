@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
-import { hasTool } from '../preflight.ts';
+import { debianCheckers, resolveDebianTools } from '../binaries/debian-package.ts';
 import { ALERT_RULES_FILE, alertmanagerArgs, alertmanagerConfig, prometheusArgs, prometheusConfig } from './observability.ts';
 
 const exec = promisify(execFile);
@@ -34,8 +34,9 @@ describe('the alert rules', () => {
     assert.match(rules[0]?.expr ?? '', /code=~"5\.\."/);
   });
 
-  it('load in Prometheus\'s own checker', { skip: !hasTool('promtool') && 'promtool is not installed' }, async () => {
-    const { stdout } = await exec('promtool', ['check', 'rules', ALERT_RULES_FILE]);
+  it('load in Prometheus\'s own checker', async () => {
+    const { promtool } = debianCheckers(await resolveDebianTools());
+    const { stdout } = await exec(promtool, ['check', 'rules', ALERT_RULES_FILE]);
     assert.match(stdout, /SUCCESS: 4 rules found/);
   });
 });
@@ -70,18 +71,20 @@ describe('the configs', () => {
     assert.equal(parse(alertmanagerConfig({ url: 'http://127.0.0.1:1234/hook' })).receivers[0].webhook_configs[0].http_config, undefined);
   });
 
-  it('pass promtool check config', { skip: !hasTool('promtool') && 'promtool is not installed' }, async () => {
+  it('pass promtool check config', async () => {
+    const { promtool } = debianCheckers(await resolveDebianTools());
     const rules = join(dir, 'alert-rules.yaml');
     await copyFile(ALERT_RULES_FILE, rules);
     await writeFile(join(dir, 'prometheus.yml'), prometheusConfig(ports, rules));
-    const { stdout } = await exec('promtool', ['check', 'config', join(dir, 'prometheus.yml')]);
+    const { stdout } = await exec(promtool, ['check', 'config', join(dir, 'prometheus.yml')]);
     assert.match(stdout, /SUCCESS: 4 rules found/);
   });
 
-  it('pass amtool check-config, with and without a receiver', { skip: !hasTool('amtool') && 'amtool is not installed' }, async () => {
+  it('pass amtool check-config, with and without a receiver', async () => {
+    const { amtool } = debianCheckers(await resolveDebianTools());
     for (const [name, text] of [['none.yml', alertmanagerConfig()], ['hook.yml', alertmanagerConfig({ url: 'http://127.0.0.1:1/hook', token: 't' })]] as const) {
       await writeFile(join(dir, name), text);
-      const { stdout } = await exec('amtool', ['check-config', join(dir, name)]);
+      const { stdout } = await exec(amtool, ['check-config', join(dir, name)]);
       assert.match(stdout, /SUCCESS/);
     }
   });

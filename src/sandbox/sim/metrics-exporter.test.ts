@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
-import { hasTool } from '../preflight.ts';
+import { debianCheckers, resolveDebianTools } from '../binaries/debian-package.ts';
 import { podMetrics, parseDurationSeconds, parseFraction, renderMetrics, startMetricsExporter, type MetricsExporter } from './metrics-exporter.ts';
 import { loadRegistry, type SimRegistry } from './registry.ts';
 
@@ -110,8 +110,9 @@ describe('renderMetrics', () => {
     ]) assert.ok(text.split('\n').includes(line), `missing: ${line}\n${text}`);
   });
 
-  it('passes promtool\'s lint when promtool is installed', { skip: !hasTool('promtool') && 'promtool is not installed' }, async () => {
-    const child = exec('promtool', ['check', 'metrics']);
+  it('passes promtool\'s lint (promtool ships with the sandbox\'s prometheus)', async () => {
+    const { promtool } = debianCheckers(await resolveDebianTools());
+    const child = exec(promtool, ['check', 'metrics']);
     child.child.stdin?.end(text);
     const { stdout, stderr } = await child;
     assert.equal(`${stdout}${stderr}`.trim(), '');
