@@ -2,6 +2,7 @@
 // interpolated; `raw` is kept for our own fragments and for SVG built from numbers.
 import { html, raw } from 'hono/html';
 import type { HtmlEscapedString } from 'hono/utils/html';
+import { httpUrl } from '../notify/text.ts';
 
 export type Html = HtmlEscapedString;
 export { raw };
@@ -18,15 +19,7 @@ export function h(strings: TemplateStringsArray, ...values: unknown[]): Html {
 }
 
 /** Only http(s) links become hrefs: status fields are writable by anyone with status RBAC. */
-export function safeHref(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === 'https:' || parsed.protocol === 'http:' ? parsed.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
+export const safeHref = httpUrl;
 
 export function link(url: string | undefined, text: string): Html {
   const href = safeHref(url);
