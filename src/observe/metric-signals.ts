@@ -5,7 +5,7 @@ import type { Signal } from '../detect/signal.ts';
 import type { WorkloadKey } from '../reconcile/owners.ts';
 import type { SeriesVerdict } from './evaluate-rule.ts';
 import { describeBreach, type ResolvedRule } from './metric-rules.ts';
-import { seriesSubject, type OwnerLookup } from './series-workload.ts';
+import { seriesSubject, type OwnerLookup, type SeriesSubject } from './series-workload.ts';
 
 export interface MetricSignal {
   signal: Signal;
@@ -18,19 +18,19 @@ export const MAX_POINTS = 60;
 export function metricSignals(
   rule: ResolvedRule, verdicts: SeriesVerdict[], lookup: OwnerLookup, guarded: (workload: WorkloadKey) => boolean, now = new Date(),
 ): MetricSignal[] {
-  const worst = new Map<string, { verdict: SeriesVerdict; workload: WorkloadKey; pod?: string; container?: string; pods: Set<string> }>();
+  // Per workload and container: its worst firing series, and every firing pod.
+  const worst = new Map<string, { verdict: SeriesVerdict; subject: SeriesSubject; pods: Set<string> }>();
   for (const verdict of verdicts) {
     if (!verdict.firing) continue;
     const subject = seriesSubject(verdict.labels, rule.labels, lookup);
     if (!subject || !guarded(subject.workload)) continue;
     const key = `${subject.workload.kind}/${subject.workload.name}/${subject.container ?? ''}`;
-    const seen = worst.get(key);
-    if (subject.pod) seen?.pods.add(subject.pod);
-    if (!seen || worse(rule, verdict.value, seen.verdict.value)) {
-      worst.set(key, { verdict, ...subject, pods: new Set([...(seen?.pods ?? []), ...(subject.pod ? [subject.pod] : [])]) });
-    }
+    const entry = worst.get(key) ?? { verdict, subject, pods: new Set<string>() };
+    if (worse(rule, verdict.value, entry.verdict.value)) Object.assign(entry, { verdict, subject });
+    if (subject.pod) entry.pods.add(subject.pod);
+    worst.set(key, entry);
   }
-  return [...worst.values()].map(({ verdict, workload, pod, container, pods }) => {
+  return [...worst.values()].map(({ verdict, subject: { workload, pod, container }, pods }) => {
     const breach = describeBreach(rule, verdict.value);
     const where = pods.size > 1 ? `${pods.size} pods, worst ${pod}` : pod ? `pod ${pod}` : `${workload.kind} ${workload.name}`;
     const summary = `${rule.customClass ?? rule.class}: rule ${rule.name} at ${breach} for ${rule.forSeconds} s (${where})`;

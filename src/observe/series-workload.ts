@@ -31,8 +31,13 @@ export function seriesSubject(labels: Record<string, string>, mapping: SeriesLab
     return workload ? { workload, ...extra } : undefined;
   }
   if (!pod) return undefined;
-  const owner = lookup.podOwner(namespace, pod) ?? ownerByPodName(namespace, pod, lookup);
+  const owner = podWorkload(namespace, pod, lookup);
   return owner ? { workload: owner, ...extra } : undefined;
+}
+
+/** A pod's workload: through the cache while the pod is there, else by its name (ownerByPodName). */
+export function podWorkload(namespace: string, pod: string, lookup: OwnerLookup): WorkloadKey | undefined {
+  return lookup.podOwner(namespace, pod) ?? ownerByPodName(namespace, pod, lookup);
 }
 
 /**

@@ -4,7 +4,7 @@ import { IncidentStore } from '../incident/incident-store.ts';
 import { UNTOUCHED_PHASES } from '../incident/resolve-quiet.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import { alertSubject, type AlertmanagerAlert, type AlertmanagerPayload } from '../observe/alertmanager-payload.ts';
-import { seriesSubject } from '../observe/series-workload.ts';
+import { podWorkload } from '../observe/series-workload.ts';
 import { cacheOwnerLookup, firstGuard, rolloutHistory } from './cache-lookups.ts';
 import type { ClusterCache } from './cluster-cache.ts';
 import type { WorkloadKey } from './owners.ts';
@@ -58,11 +58,9 @@ export class AlertIntake {
     const lookup = cacheOwnerLookup(cache);
     const workload: WorkloadKey | undefined = subject.workload?.kind
       ? { kind: subject.workload.kind, namespace: subject.namespace, name: subject.workload.name }
-      : seriesSubject(
-        { namespace: subject.namespace, ...(subject.pod ? { pod: subject.pod } : {}), ...(subject.workload ? { workload: subject.workload.name } : {}) },
-        { namespace: 'namespace', pod: 'pod', container: 'container', ...(subject.workload ? { workload: 'workload' } : {}) },
-        lookup,
-      )?.workload;
+      : subject.workload
+        ? lookup.workloadNamed(subject.namespace, subject.workload.name)
+        : subject.pod ? podWorkload(subject.namespace, subject.pod, lookup) : undefined;
     if (!workload) return { ignored: `alert ${subject.alertname}: no workload in the cluster for ${subject.namespace}/${subject.workload?.name ?? subject.pod}` };
     const watch = firstGuard(cache, workload);
     if (!watch) return { ignored: `alert ${subject.alertname}: ${workload.kind} ${workload.namespace}/${workload.name} is not guarded by any AegisWatch` };

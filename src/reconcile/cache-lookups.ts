@@ -7,7 +7,8 @@ import type { OwnerLookup } from '../observe/series-workload.ts';
 import type { ClusterCache } from './cluster-cache.ts';
 import { ownerChain, type WorkloadKey } from './owners.ts';
 import { guards } from './watch-targets.ts';
-import { workloadObject } from './workload-view.ts';
+import { replicaSetsOf, workloadObject } from './workload-view.ts';
+import { byRevision, REVISION } from '../diagnose/rule-diagnosis.ts';
 
 export function cacheOwnerLookup(cache: ClusterCache): OwnerLookup {
   const deploymentOf = (rs: V1ReplicaSet | undefined, namespace: string): WorkloadKey | undefined => {
@@ -46,13 +47,12 @@ export function firstGuard(cache: ClusterCache, ref: WorkloadKey): { name: strin
 /** The workload's ReplicaSet revisions, newest five, oldest first: what rolled out when. */
 export function rolloutHistory(cache: ClusterCache, ref: WorkloadKey): Array<{ revision: string; at: string; image?: string }> | undefined {
   if (ref.kind !== 'Deployment') return undefined;
-  const revision = (rs: V1ReplicaSet) => Number(rs.metadata?.annotations?.['deployment.kubernetes.io/revision'] ?? 0);
-  return cache.replicaSets.list(ref.namespace)
-    .filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === ref.name))
-    .sort((a, b) => revision(a) - revision(b))
-    .slice(-5)
-    .map((rs) => {
-      const image = rs.spec?.template?.spec?.containers[0]?.image;
-      return { revision: String(revision(rs)), at: new Date(rs.metadata?.creationTimestamp ?? 0).toISOString(), ...(image ? { image: image.slice(0, 512) } : {}) };
-    });
+  return byRevision(replicaSetsOf(cache, ref)).slice(0, 5).reverse().map((rs) => {
+    const image = rs.spec?.template?.spec?.containers[0]?.image;
+    return {
+      revision: rs.metadata?.annotations?.[REVISION] ?? '?',
+      at: new Date(rs.metadata?.creationTimestamp ?? 0).toISOString(),
+      ...(image ? { image: image.slice(0, 512) } : {}),
+    };
+  });
 }

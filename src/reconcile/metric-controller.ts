@@ -86,7 +86,13 @@ export class MetricController {
     }
     const rules = watchRules(metrics);
     const lookup = cacheOwnerLookup(this.options.cache);
-    const guarded = (workload: WorkloadKey) => firstGuard(this.options.cache, workload)?.name === name;
+    // Which watch owns a workload, decided once per workload per round (it parses every watch).
+    const owners = new Map<string, boolean>();
+    const guarded = (workload: WorkloadKey) => {
+      const key = `${workload.kind}/${workload.name}`;
+      if (!owners.has(key)) owners.set(key, firstGuard(this.options.cache, workload)?.name === name);
+      return owners.get(key) === true;
+    };
     const failures: string[] = [];
     let firing = 0;
     for (const rule of rules) {
@@ -128,6 +134,9 @@ export class MetricController {
 
   /** Sets (or, with undefined, removes) the watch's MetricsAvailable condition; other conditions stay. */
   private async setCondition(namespace: string, name: string, wanted: Pick<Condition, 'status' | 'reason' | 'message'> | undefined): Promise<void> {
+    // Most rounds change nothing: the cache says so without a request.
+    const cached = this.options.cache.watches.get(namespace, name)?.status?.conditions?.find((c) => c.type === METRICS_CONDITION);
+    if (sameCondition(cached, wanted)) return;
     const path = `/apis/${GROUP}/${VERSION}/namespaces/${namespace}/aegiswatches/${name}`;
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const watch = await this.options.client.get<AegisWatch>(path).catch((error: unknown) => {
@@ -137,8 +146,7 @@ export class MetricController {
       if (!watch) return;
       const conditions = watch.status?.conditions ?? [];
       const previous = conditions.find((c) => c.type === METRICS_CONDITION);
-      if (!wanted && !previous) return;
-      if (wanted && previous && previous.status === wanted.status && previous.reason === wanted.reason && previous.message === wanted.message) return;
+      if (sameCondition(previous, wanted)) return;
       const next: Condition[] = conditions.filter((c) => c.type !== METRICS_CONDITION);
       if (wanted) {
         next.push({
@@ -155,4 +163,9 @@ export class MetricController {
       }
     }
   }
+}
+
+function sameCondition(current: Condition | undefined, wanted: Pick<Condition, 'status' | 'reason' | 'message'> | undefined): boolean {
+  if (!current || !wanted) return !current && !wanted;
+  return current.status === wanted.status && current.reason === wanted.reason && current.message === wanted.message;
 }

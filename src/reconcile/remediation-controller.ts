@@ -22,7 +22,7 @@ import { actionFromDiagnosis } from '../remediate/stored-action.ts';
 import { commitOf } from '../diagnose/gitops-analyzer.ts';
 import type { ClusterCache } from './cluster-cache.ts';
 import type { WorkloadKey } from './owners.ts';
-import { workloadObject } from './workload-view.ts';
+import { workloadObject, replicaSetsOf } from './workload-view.ts';
 
 export interface RemediationControllerOptions {
   client: KubeClient;
@@ -123,9 +123,7 @@ export class RemediationController {
     if (!proposal.ok) throw new Refusal(`${proposal.kind === 'not-located' ? 'the field to change could not be located with certainty' : 'no edit'}: ${proposal.reason}`);
 
     // The guard judges the object the edit is meant to produce, against the live one.
-    const revisions = this.options.cache.replicaSets.list(ref.namespace)
-      .filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.kind === ref.kind && o.name === ref.name))
-      .map((rs) => rs.spec?.template).filter((t) => t !== undefined);
+    const revisions = replicaSetsOf(this.options.cache, ref).map((rs) => rs.spec?.template).filter((t) => t !== undefined);
     const history = { revisions };
     let after: GuardWorkload;
     try {

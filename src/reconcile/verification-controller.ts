@@ -1,6 +1,6 @@
 import type { KubernetesObject, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { DefaultPrometheus } from '../observe/watch-prometheus.ts';
-import { METRIC_CLASSES_SET, checkMetricAgain, metricVerifySeconds } from '../verify/metric-check.ts';
+import { METRIC_CLASSES_SET, checkMetricAgain, verifyWindowSeconds } from '../verify/metric-check.ts';
 import { cacheOwnerLookup } from './cache-lookups.ts';
 import type { AegisWatchSpec } from '../api/aegis-watch.ts';
 import { commitOf } from '../diagnose/gitops-analyzer.ts';
@@ -98,7 +98,7 @@ export class VerificationController {
       // Deployed by the GitOps engine: it applied the merge, or any commit newer than the one it ran at the merge.
       const deployed = !engine || !merge || engine.revision === merge || (atMerge !== undefined && engine.revision !== undefined && engine.revision !== atMerge);
       if (deployed && fixIsLive(live, parsedAction.action)) {
-        const seconds = METRIC_CLASSES_SET.has(incident.spec.signalClass) ? metricVerifySeconds(incident, spec) : spec?.detectors.verifySeconds ?? 120;
+        const seconds = verifyWindowSeconds(incident, spec);
         const by = engine?.revision ? `${engine.name} applied ${engine.revision.slice(0, 7)}${engine.revision === merge ? ' (the merge)' : ''}; ` : '';
         await this.move(incident, 'Synced', `${by}the fix is live; watching the workload for ${seconds} s`, { result: 'Pending' });
         return { requeueAfterMs: 1000 };
@@ -125,7 +125,7 @@ export class VerificationController {
       return;
     }
     const syncedAt = Date.parse(stamps.Synced ?? '') || now;
-    const windowMs = (METRIC_CLASSES_SET.has(incident.spec.signalClass) ? metricVerifySeconds(incident, spec) : spec?.detectors.verifySeconds ?? 120) * 1000;
+    const windowMs = verifyWindowSeconds(incident, spec) * 1000;
     if (now - syncedAt < windowMs || !rolledOut(deployment)) return { requeueAfterMs: Math.max(500, Math.min(5000, syncedAt + windowMs - now)) };
     const since = Date.parse(incident.status.firstSeen ?? stamps.Detected ?? '') || syncedAt;
     const timeToHealSeconds = Math.round((now - since) / 100) / 10;

@@ -31,9 +31,7 @@ export function snapshotWorkload(cache: ClusterCache, ref: WorkloadKey): Workloa
     return true;
   });
   const podNames = new Set(pods.map((p) => p.metadata?.name));
-  const replicaSets = ref.kind === 'Deployment'
-    ? cache.replicaSets.list(ref.namespace).filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === ref.name))
-    : [];
+  const replicaSets = replicaSetsOf(cache, ref);
   // The pods', the workload's and its ReplicaSets' (FailedCreate: a quota, an admission webhook).
   const rsNames = new Set(replicaSets.map((rs) => rs.metadata?.name));
   const events = cache.events.list(ref.namespace).filter((e) =>
@@ -42,6 +40,12 @@ export function snapshotWorkload(cache: ClusterCache, ref: WorkloadKey): Workloa
     || (e.involvedObject.kind === ref.kind && e.involvedObject.name === ref.name));
   const deployment = ref.kind === 'Deployment' ? (object as V1Deployment) : undefined;
   return { object, view: { workload: ref, deployment, pods, events }, replicaSets, chains };
+}
+
+/** A Deployment's ReplicaSets (its revisions), from the cache; none for other kinds. */
+export function replicaSetsOf(cache: ClusterCache, ref: WorkloadKey): V1ReplicaSet[] {
+  if (ref.kind !== 'Deployment') return [];
+  return cache.replicaSets.list(ref.namespace).filter((rs) => rs.metadata?.ownerReferences?.some((o) => o.kind === 'Deployment' && o.name === ref.name));
 }
 
 /** Every workload in the cache (optionally one namespace's). */

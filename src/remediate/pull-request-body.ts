@@ -1,7 +1,7 @@
 // The pull request a person reviews: what broke, why GopherGuard thinks so (with the
 // evidence, redacted, folded away), the exact change and its bounds, how the heal will be
 // checked, and hidden metadata the operator reads back after a restart.
-import type { HealingIncident } from '../api/healing-incident.ts';
+import type { HealingIncident, Evidence } from '../api/healing-incident.ts';
 import type { RemedyAction } from '../diagnose/remedy-action.ts';
 
 export interface PullRequestContent {
@@ -86,7 +86,7 @@ export function pullRequestBody(c: PullRequestContent): string {
 }
 
 /** A metric incident's rule, query, recent samples and the rollouts beside them, as plain text. */
-function metricText(evidence: NonNullable<PullRequestContent['incident']['status']>['evidence']): string | undefined {
+function metricText(evidence: Evidence | undefined): string | undefined {
   const metric = evidence?.metric;
   if (!metric) return undefined;
   const at = (seconds: number) => new Date(seconds * 1000).toISOString().slice(11, 19);

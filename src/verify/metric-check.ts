@@ -1,5 +1,5 @@
 // After a fix of a failure seen in metrics: does it still show on the pods that run the fix?
-import type { AegisWatchSpec } from '../api/aegis-watch.ts';
+import { METRIC_CLASSES, type AegisWatchSpec } from '../api/aegis-watch.ts';
 import type { HealingIncident } from '../api/healing-incident.ts';
 import type { KubeClient } from '../k8s/kube-client.ts';
 import { evaluateRule } from '../observe/evaluate-rule.ts';
@@ -8,17 +8,20 @@ import { metricSignals } from '../observe/metric-signals.ts';
 import type { OwnerLookup } from '../observe/series-workload.ts';
 import { prometheusFor, type DefaultPrometheus } from '../observe/watch-prometheus.ts';
 
-export const METRIC_CLASSES_SET: ReadonlySet<string> = new Set(['ErrorRate', 'Latency', 'CpuThrottling', 'MemorySaturation', 'Custom']);
+/** Classes raised by metric rules and alerts: the built-in ones and a user's custom class. */
+export const METRIC_CLASSES_SET: ReadonlySet<string> = new Set([...METRIC_CLASSES, 'Custom']);
 
 /** An alert that arrives this long after the fix went live, from a pod running it, means the fix did not heal. */
 export const ALERT_GRACE_MS = 30_000;
 
 /**
- * How long a metric fix must stay quiet to count as healed: long enough for its rule to
- * fire again (its rate window plus its `for`), and never less than the watch's verifySeconds.
+ * How long a fix must stay healthy to count as healed: the watch's verifySeconds; for a
+ * metric failure, at least long enough for its rule to fire again (its rate window plus its
+ * `for` plus a round).
  */
-export function metricVerifySeconds(incident: HealingIncident, spec: AegisWatchSpec | undefined): number {
+export function verifyWindowSeconds(incident: HealingIncident, spec: AegisWatchSpec | undefined): number {
   const base = spec?.detectors.verifySeconds ?? 120;
+  if (!METRIC_CLASSES_SET.has(incident.spec.signalClass)) return base;
   const metric = incident.status?.evidence?.metric;
   if (metric?.source === 'alertmanager') return Math.max(base, ALERT_GRACE_MS / 1000);
   const rule = spec?.metrics && metric ? watchRules(spec.metrics).find((r) => r.name === metric.rule) : undefined;
