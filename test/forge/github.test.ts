@@ -239,12 +239,16 @@ describe('GitHub forge through a strict fake', { concurrency: true }, () => {
 
   it('waits for the reset of an exhausted primary limit (403, x-ratelimit-remaining 0)', async (t) => {
     const { fake, forge } = await setup(t);
+    // Two seconds ahead at most, at least one: a client that did not wait would surely be early.
+    const resetAt = Math.floor(Date.now() / 1000) + 2;
     fake.expect(
-      fake.on('GET', `/branches/${BRANCH}`, errors.primaryLimit(Math.floor(Date.now() / 1000) + 1)),
+      fake.on('GET', `/branches/${BRANCH}`, errors.primaryLimit(resetAt)),
       fake.on('GET', `/branches/${BRANCH}`, ok(branch(BRANCH, HEAD_SHA, HEAD_TREE))),
     );
     assert.equal(await forge.getBranch(repo, BRANCH), HEAD_SHA);
-    assert.ok(gapMs(fake, 0, 1) >= 950, `waited ${gapMs(fake, 0, 1)} ms`);
+    // The reset is in whole Unix seconds: the retry must not come before it.
+    const retried = fake.calls[1]!.wallAt;
+    assert.ok(retried >= resetAt * 1000, `retried ${resetAt * 1000 - retried} ms before the reset`);
     fake.assertDone();
   });
 

@@ -17,6 +17,8 @@ export interface RecordedCall {
   body: unknown;
   /** performance.now() at arrival, to assert waits. */
   at: number;
+  /** Date.now() at arrival, to compare with a rate-limit reset given in Unix seconds. */
+  wallAt: number;
 }
 
 export type FakeReply =
@@ -82,6 +84,7 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
         headers: req.headers,
         body,
         at: performance.now(),
+        wallAt: Date.now(),
       };
       calls.push(call);
       const describe = `${call.method} ${call.path}${url.search}`;
