@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { V1Container, V1PodTemplateSpec, V1ReplicaSet } from '@kubernetes/client-node';
 import { analyzeImagePull, splitImage } from './image-analyzer.ts';
+import { shouldAskModel } from './llm/policy.ts';
 import { analyzeOomKilled } from './oom-analyzer.ts';
 import { RemedyAction } from './remedy-action.ts';
 import type { AnalyzerInput } from './rule-diagnosis.ts';
@@ -10,9 +11,10 @@ import { diagnoseWithRules } from './rules.ts';
 const template = (image: string, memory?: string): V1PodTemplateSpec => ({
   spec: { containers: [{ name: 'app', image, ...(memory ? { resources: { limits: { memory } } } : {}) }] },
 });
-const rs = (revision: string, image: string): V1ReplicaSet => ({
+const rs = (revision: string, image: string, availableReplicas?: number): V1ReplicaSet => ({
   metadata: { name: `web-${revision}`, annotations: { 'deployment.kubernetes.io/revision': revision } },
   spec: { selector: {}, template: template(image) },
+  ...(availableReplicas === undefined ? {} : { status: { replicas: availableReplicas, availableReplicas } }),
 });
 
 test('OOM: the limit doubles from its declared baseline, under the cap', () => {
@@ -29,10 +31,25 @@ test('OOM: no limit, or a limit at the cap, is explained and changes nothing', (
   assert.equal(analyzeOomKilled({ container: 'app', template: template('j:1', '4Gi'), replicaSets: [] }).action.type, 'none');
 });
 
-test('image pull: back to the tag the previous revision ran, in the same repository', () => {
-  const d = analyzeImagePull({ container: 'app', replicaSets: [rs('1', 'ghcr.io/g/joke:1.0.0'), rs('3', 'ghcr.io/g/joke:1.1.O'), rs('2', 'ghcr.io/g/joke:1.0.1')] });
+test('image pull: back to the tag the previous revision ran (its pods still serve), in the same repository', () => {
+  const d = analyzeImagePull({ container: 'app', replicaSets: [rs('1', 'ghcr.io/g/joke:1.0.0', 0), rs('3', 'ghcr.io/g/joke:1.1.O', 0), rs('2', 'ghcr.io/g/joke:1.0.1', 2)] });
   assert.deepEqual(d.action, { type: 'setImageTag', container: 'app', tag: '1.0.1' });
-  assert.match(d.rootCause, /revision 2 ran ghcr\.io\/g\/joke:1\.0\.1/);
+  assert.match(d.rootCause, /revision 2 ran ghcr\.io\/g\/joke:1\.0\.1, and its pods still serve/);
+  assert.equal(d.confidence, 0.85);
+});
+
+test('image pull: two bad tags in a row go back to the last tag that ran, not to the first bad one', () => {
+  // Revision 2 never pulled either: the rollout stalled and revision 1's pods kept serving.
+  const d = analyzeImagePull({ container: 'app', replicaSets: [rs('1', 'ghcr.io/g/joke:1.0.0', 2), rs('2', 'ghcr.io/g/joke:1.1.O', 0), rs('3', 'ghcr.io/g/joke:1.1.0-typo', 0)] });
+  assert.deepEqual(d.action, { type: 'setImageTag', container: 'app', tag: '1.0.0' });
+  assert.match(d.rootCause, /revision 1 ran/);
+});
+
+test('image pull: with no earlier revision serving, the previous tag is proposed with less confidence, so a model is asked', () => {
+  const d = analyzeImagePull({ container: 'app', replicaSets: [rs('1', 'ghcr.io/g/joke:1.0.0', 0), rs('2', 'ghcr.io/g/joke:1.0.1', 0), rs('3', 'ghcr.io/g/joke:1.1.O', 0)] });
+  assert.deepEqual(d.action, { type: 'setImageTag', container: 'app', tag: '1.0.1' });
+  assert.match(d.rootCause, /revision 2 declared .*none of its pods serve now/);
+  assert.ok(shouldAskModel('fallback', d), 'below the confidence at which the rules are sure');
 });
 
 test('image pull: a previous revision in another repository is never a fix', () => {

@@ -9,9 +9,13 @@ export function splitImage(image: string): { repository: string; tag?: string } 
 }
 
 /**
- * An image that cannot be pulled, right after a rollout changed it, goes back to the tag
- * the previous revision ran, in the same repository (never another one). Without such a
- * revision the cause is explained and nothing is changed.
+ * An image that cannot be pulled, right after a rollout changed it, goes back to the last
+ * tag that ran, in the same repository (never another one). "Ran" is read from the
+ * ReplicaSets: a stuck rollout leaves the last good revision's pods serving, so the newest
+ * earlier revision with available pods is the one to return to; it skips a bad tag pushed
+ * in between. When no earlier revision serves now (Recreate, or its pods already gone),
+ * the previous revision's tag is proposed with less confidence, so a model, when there is
+ * one, is asked too. Without an earlier tag the cause is explained and nothing is changed.
  */
 export function analyzeImagePull(input: AnalyzerInput): RuleDiagnosis {
   const [current, ...older] = byRevision(input.replicaSets);
@@ -19,17 +23,30 @@ export function analyzeImagePull(input: AnalyzerInput): RuleDiagnosis {
   const imageOf = (rs: typeof current) => rs?.spec?.template?.spec?.containers.find((c) => c.name === name)?.image;
   const now = imageOf(current) ?? input.template?.spec?.containers.find((c) => c.name === name)?.image ?? '';
   const { repository, tag } = splitImage(now);
-  for (const rs of older) {
+  const candidates = older.flatMap((rs) => {
     const before = splitImage(imageOf(rs) ?? '');
-    if (before.repository === repository && before.tag && before.tag !== tag) {
-      const revision = rs.metadata?.annotations?.['deployment.kubernetes.io/revision'];
-      return {
-        rootCause: `image ${now} cannot be pulled; revision ${revision} ran ${repository}:${before.tag}`,
-        confidence: 0.85,
-        cited: [`container ${name} image: ${now}`, `revision ${revision} image: ${repository}:${before.tag}`],
-        action: { type: 'setImageTag', container: name, tag: before.tag },
-      };
-    }
+    const revision = rs.metadata?.annotations?.['deployment.kubernetes.io/revision'];
+    return before.repository === repository && before.tag && before.tag !== tag
+      ? [{ tag: before.tag, revision, serving: (rs.status?.availableReplicas ?? 0) > 0 }]
+      : [];
+  });
+  const serving = candidates.find((c) => c.serving);
+  if (serving) {
+    return {
+      rootCause: `image ${now} cannot be pulled; revision ${serving.revision} ran ${repository}:${serving.tag}, and its pods still serve`,
+      confidence: 0.85,
+      cited: [`container ${name} image: ${now}`, `revision ${serving.revision} image: ${repository}:${serving.tag} (available pods)`],
+      action: { type: 'setImageTag', container: name, tag: serving.tag },
+    };
+  }
+  const previous = candidates[0];
+  if (previous) {
+    return {
+      rootCause: `image ${now} cannot be pulled; revision ${previous.revision} declared ${repository}:${previous.tag}, though none of its pods serve now to show that it ran`,
+      confidence: 0.7,
+      cited: [`container ${name} image: ${now}`, `revision ${previous.revision} image: ${repository}:${previous.tag} (no available pods)`],
+      action: { type: 'setImageTag', container: name, tag: previous.tag },
+    };
   }
   return {
     rootCause: `image ${now} cannot be pulled, and no earlier revision ran another tag of ${repository}`,
