@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { SeriesLabels } from '../api/aegis-watch.ts';
 import type { WorkloadKey } from '../reconcile/owners.ts';
-import { seriesSubject, type OwnerLookup } from './series-workload.ts';
+import { seriesCanNameWorkload, seriesSubject, unmappedSeriesHint, type OwnerLookup } from './series-workload.ts';
 
 const web: WorkloadKey = { kind: 'Deployment', namespace: 'shop', name: 'web' };
 const db: WorkloadKey = { kind: 'StatefulSet', namespace: 'shop', name: 'db' };
@@ -26,4 +26,16 @@ test('a workload label, when the watch names one, wins; a series with no namespa
   assert.equal(seriesSubject({ pod: 'web-5d9c7-abcde' }, labels, lookup), undefined);
   assert.equal(seriesSubject({ namespace: 'shop', pod: 'stray' }, labels, lookup), undefined);
   assert.equal(seriesSubject({ namespace: 'shop' }, labels, lookup), undefined);
+});
+
+test('a series aggregated past its namespace or pod cannot name a workload, and the hint says which labels to keep', () => {
+  assert.equal(seriesCanNameWorkload({ namespace: 'shop', pod: 'web-5d9c7-abcde' }, labels), true);
+  assert.equal(seriesCanNameWorkload({ namespace: 'shop' }, labels), false, 'sum by (namespace)');
+  assert.equal(seriesCanNameWorkload({}, labels), false, 'a bare sum');
+  assert.equal(seriesCanNameWorkload({ pod: 'web-5d9c7-abcde' }, labels), false, 'no namespace');
+  const byName = SeriesLabels.parse({ workload: 'deployment' });
+  assert.equal(seriesCanNameWorkload({ namespace: 'shop', deployment: 'web' }, byName), true);
+  assert.equal(seriesCanNameWorkload({ namespace: 'shop', pod: 'web-5d9c7-abcde' }, byName), true, 'the pod still names it');
+  assert.match(unmappedSeriesHint(labels), /no 'namespace' and 'pod' labels.*sum by \(namespace, pod\)/);
+  assert.match(unmappedSeriesHint(byName), /sum by \(namespace, deployment\)/);
 });

@@ -51,3 +51,19 @@ function ownerByPodName(namespace: string, pod: string, lookup: OwnerLookup): Wo
   const parent = pod.slice(0, cut);
   return lookup.replicaSetOwner(namespace, parent) ?? lookup.workloadNamed(namespace, parent);
 }
+
+/**
+ * Whether a series carries what the mapping needs to name a workload: the namespace label
+ * and a pod or workload label. A rule whose every series lacks them (a `sum` that
+ * aggregated the labels away) can never fire for anyone, which the watch must be told.
+ */
+export function seriesCanNameWorkload(labels: Record<string, string>, mapping: SeriesLabels): boolean {
+  if (!labels[mapping.namespace]) return false;
+  return Boolean(labels[mapping.pod]) || Boolean(mapping.workload && labels[mapping.workload]);
+}
+
+/** How to mend a query whose series name no workload, in the words of the watch's mapping. */
+export function unmappedSeriesHint(mapping: SeriesLabels): string {
+  const keep = [mapping.namespace, mapping.workload ?? mapping.pod].map((l) => `'${l}'`).join(' and ');
+  return `its series carry no ${keep} labels, so they name no workload; keep them in the query (for example sum by (${mapping.namespace}, ${mapping.workload ?? mapping.pod}) (...))`;
+}

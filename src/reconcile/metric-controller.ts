@@ -10,6 +10,7 @@ import { evaluateRule, type SeriesVerdict } from '../observe/evaluate-rule.ts';
 import { watchRules } from '../observe/metric-rules.ts';
 import { mergePoints, metricSignals } from '../observe/metric-signals.ts';
 import { PrometheusError } from '../observe/prometheus-client.ts';
+import { seriesCanNameWorkload, unmappedSeriesHint } from '../observe/series-workload.ts';
 import { prometheusFor, type DefaultPrometheus } from '../observe/watch-prometheus.ts';
 import type { ClusterCache } from './cluster-cache.ts';
 import { cacheOwnerLookup, firstGuard, rolloutHistory } from './cache-lookups.ts';
@@ -94,6 +95,7 @@ export class MetricController {
       return owners.get(key) === true;
     };
     const failures: string[] = [];
+    const unmapped: string[] = [];
     let firing = 0;
     for (const rule of rules) {
       let verdicts: SeriesVerdict[];
@@ -106,15 +108,23 @@ export class MetricController {
         if (error.kind !== 'bad-query') break;
         continue;
       }
+      // A query that aggregated the mapping's labels away answers, but can never fire for a
+      // workload: the watch says so instead of looking healthy while it guards nothing.
+      if (verdicts.length > 0 && !verdicts.some((v) => seriesCanNameWorkload(v.labels, rule.labels))) {
+        unmapped.push(`rule ${rule.name}: ${unmappedSeriesHint(rule.labels)}`);
+      }
       for (const found of metricSignals(rule, verdicts, lookup, guarded, now)) {
         firing += 1;
         await this.record({ name, namespace }, found.signal, found.summary, found.metric);
       }
     }
     const at = prometheus.client.url;
-    await this.setCondition(namespace, name, failures.length === 0
-      ? { status: 'True', reason: 'Queried', message: `${rules.length} rule${rules.length === 1 ? '' : 's'} evaluated against ${at}: ${firing === 0 ? 'nothing fires' : `${firing} firing`}` }
-      : { status: 'False', reason: 'MetricsUnavailable', message: `metrics unavailable: ${failures.join('; ')}`.slice(0, 4000) });
+    const evaluated = `${rules.length} rule${rules.length === 1 ? '' : 's'} evaluated against ${at}: ${firing === 0 ? 'nothing fires' : `${firing} firing`}`;
+    await this.setCondition(namespace, name, failures.length > 0
+      ? { status: 'False', reason: 'MetricsUnavailable', message: `metrics unavailable: ${failures.join('; ')}`.slice(0, 4000) }
+      : unmapped.length > 0
+        ? { status: 'True', reason: 'SeriesWithoutWorkload', message: `${evaluated}; ${unmapped.join('; ')}`.slice(0, 4000) }
+        : { status: 'True', reason: 'Queried', message: evaluated });
     return every;
   }
 
@@ -157,6 +167,7 @@ export class MetricController {
       try {
         await this.options.client.replace(`${path}/status`, { ...watch, status: { ...watch.status, conditions: next } });
         if (wanted?.status === 'False' && previous?.status !== 'False') this.options.log?.('metrics unavailable', { watch: `${namespace}/${name}`, message: wanted.message });
+        if (wanted?.reason === 'SeriesWithoutWorkload' && previous?.reason !== wanted.reason) this.options.log?.('metric rule names no workload', { watch: `${namespace}/${name}`, message: wanted.message });
         return;
       } catch (error) {
         if ((error as { code?: number }).code !== 409) throw error;

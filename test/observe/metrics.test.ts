@@ -26,7 +26,7 @@ const FAST = { intervalSeconds: 5, rateWindowSeconds: 10, builtIn: { errorRate: 
 
 async function operatorFor(namespace: string, extra: Partial<ConstructorParameters<typeof Operator>[0]> = {}): Promise<Operator> {
   const operator = new Operator({
-    client: cluster.client, namespace, leaderElection: { enabled: false, namespace, name: 'unused' },
+    client: cluster.client, namespaces: [namespace], leaderElection: { enabled: false, namespace, name: 'unused' },
     health: { host: '127.0.0.1', port: 0 }, log: (level, message, fields) => void logs.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`),
     ...extra,
   });
@@ -150,7 +150,11 @@ test('a starved CPU, memory near its limit and a rule of the watch\'s own each b
     metrics: {
       intervalSeconds: 5, rateWindowSeconds: 10,
       builtIn: { errorRate: { enabled: false }, latency: { enabled: false }, cpuThrottling: { forSeconds: 8 }, memorySaturation: { forSeconds: 8 } },
-      rules: [{ name: 'server-errors', expr: 'sum by (namespace, pod) (rate(http_requests_total{code="500"}[10s]))', threshold: 1, forSeconds: 8, class: 'ServerErrors' }],
+      rules: [
+        { name: 'server-errors', expr: 'sum by (namespace, pod) (rate(http_requests_total{code="500"}[10s]))', threshold: 1, forSeconds: 8, class: 'ServerErrors' },
+        // Answers, but its one series has lost the labels that name a workload.
+        { name: 'all-errors', expr: `sum(rate(http_requests_total{namespace="${ns}",code="500"}[10s]))`, threshold: 1, forSeconds: 8, class: 'AllErrors' },
+      ],
     },
   });
   await operatorFor(ns, { prometheus: { url: observability.prometheusUrl } });
@@ -167,4 +171,10 @@ test('a starved CPU, memory near its limit and a rule of the watch\'s own each b
   assert.equal(custom?.spec.signalClass, 'Custom');
   assert.match(custom?.metadata.name ?? '', /^web-servererrors-[0-9a-f]{8}$/);
   assert.match(custom?.status?.evidence?.summary ?? '', /ServerErrors: rule server-errors at \d+(\.\d+)? > 1 for 8 s/);
+  // The aggregated rule fires for nobody, and the watch says why instead of looking fine.
+  const metrics = condition(await watchOf(ns, 'web'), 'MetricsAvailable');
+  assert.equal(metrics?.status, 'True');
+  assert.equal(metrics?.reason, 'SeriesWithoutWorkload');
+  assert.match(metrics?.message ?? '', /rule all-errors: its series carry no 'namespace' and 'pod' labels/);
+  assert.doesNotMatch(metrics?.message ?? '', /rule server-errors:/);
 });
