@@ -32,7 +32,7 @@ await withSandbox(3, async ({ state, client }) => {
       const namespace = `heal-${scenario.name}-${run}`.slice(0, 63);
       const setup = await prepareJokeService({ client, gitea, namespace, repoName: namespace, ...(scenario.watch ? { watch: scenario.watch } : {}) });
       const operator = new Operator({
-        client, namespace, leaderElection: { enabled: false, namespace, name: 'unused' },
+        client, namespaces: [namespace], leaderElection: { enabled: false, namespace, name: 'unused' },
         health: { host: '127.0.0.1', port: 0 }, log: () => undefined, remediation: { pullRequestPollMs: 1000 },
         ...(state.prometheus ? { prometheus: { url: state.prometheus.url } } : {}),
       });

@@ -185,7 +185,7 @@ export async function runAnalyzeCommand(args: string[], env: NodeJS.ProcessEnv =
     }
   }
   const client = connect(values.kubeconfig);
-  const cache = new ClusterCache({ client, namespace: values.namespace, withWatches: false });
+  const cache = new ClusterCache({ client, ...(values.namespace ? { namespaces: [values.namespace] } : {}), withWatches: false });
   try {
     await cache.start();
   } finally {

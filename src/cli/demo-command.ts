@@ -101,7 +101,7 @@ export async function runDemo(args: string[] = [], env: Record<string, string | 
   });
 
   const operator = new Operator({
-    client, namespace: NAMESPACE, leaderElection: { enabled: false, namespace: NAMESPACE, name: 'gopherguard-demo' },
+    client, namespaces: [NAMESPACE], leaderElection: { enabled: false, namespace: NAMESPACE, name: 'gopherguard-demo' },
     health: { host: '127.0.0.1', port: 0 }, dashboard: { host: '127.0.0.1', port: Number(env.GOPHERGUARD_DEMO_DASHBOARD_PORT ?? 0) },
     llm: { defaults: llmDefaults },
     remediation: { pullRequestPollMs: 1000 },

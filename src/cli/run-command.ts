@@ -13,9 +13,10 @@ Every option can also be set by the environment variable in brackets.
 
 Options:
   --kubeconfig FILE        kubeconfig (KUBECONFIG; default ~/.kube/config, else in-cluster)
-  -n, --namespace NS       guard one namespace only (GOPHERGUARD_NAMESPACE; default: all)
+  -n, --namespace NS[,NS]  guard only these namespaces; repeat or separate with commas
+                           (GOPHERGUARD_NAMESPACE, comma-separated; default: all)
   --leader-elect BOOL      elect a leader among replicas with a Lease (GOPHERGUARD_LEADER_ELECT; default true)
-  --lease-namespace NS     where the Lease lives (GOPHERGUARD_LEASE_NAMESPACE; default: POD_NAMESPACE, the -n namespace or "default")
+  --lease-namespace NS     where the Lease lives (GOPHERGUARD_LEASE_NAMESPACE; default: POD_NAMESPACE, the first -n namespace or "default")
   --lease-name NAME        (GOPHERGUARD_LEASE_NAME; default gopherguard-leader)
   --lease-duration SECONDS, --renew-deadline SECONDS, --retry-period SECONDS
                            leader election timing (GOPHERGUARD_LEASE_DURATION, _RENEW_DEADLINE,
@@ -48,12 +49,22 @@ function parseAddress(value: string, flag = '--health-addr'): { host: string; po
   return { host: match[1] || '0.0.0.0', port };
 }
 
+const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** `-n shop -n pay,ops` → [shop, pay, ops]; none means every namespace. Exported for tests. */
+export function parseNamespaces(given: string[]): string[] {
+  const names = [...new Set(given.flatMap((value) => value.split(',')).map((n) => n.trim()).filter((n) => n !== ''))];
+  const bad = names.find((n) => !NAMESPACE_NAME.test(n));
+  if (bad !== undefined) throw new UsageError(`--namespace: "${bad}" is not a namespace name (lower-case letters, digits and '-', at most 63)`, RUN_USAGE);
+  return names;
+}
+
 export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
       kubeconfig: { type: 'string' },
-      namespace: { type: 'string', short: 'n', default: env.GOPHERGUARD_NAMESPACE },
+      namespace: { type: 'string', short: 'n', multiple: true },
       'leader-elect': { type: 'string', default: env.GOPHERGUARD_LEADER_ELECT ?? 'true' },
       'lease-namespace': { type: 'string', default: env.GOPHERGUARD_LEASE_NAMESPACE },
       'lease-name': { type: 'string', default: env.GOPHERGUARD_LEASE_NAME ?? 'gopherguard-leader' },
@@ -71,6 +82,7 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
       'log-level': { type: 'string', default: env.GOPHERGUARD_LOG_LEVEL ?? 'info' },
     },
   });
+  const namespaces = parseNamespaces(values.namespace ?? (env.GOPHERGUARD_NAMESPACE ? [env.GOPHERGUARD_NAMESPACE] : []));
   const leaderElect = values['leader-elect'];
   if (leaderElect !== 'true' && leaderElect !== 'false') throw new UsageError(`--leader-elect must be true or false, not ${leaderElect}`, RUN_USAGE);
   const format = values['log-format'];
@@ -110,10 +122,10 @@ export async function runRunCommand(args: string[], env: NodeJS.ProcessEnv = pro
   const operator = new Operator({
     client,
     llm: { defaults: llmDefaults, ...llmTuning },
-    namespace: values.namespace,
+    ...(namespaces.length > 0 ? { namespaces } : {}),
     leaderElection: {
       enabled: leaderElect === 'true',
-      namespace: values['lease-namespace'] ?? env.POD_NAMESPACE ?? values.namespace ?? 'default',
+      namespace: values['lease-namespace'] ?? env.POD_NAMESPACE ?? namespaces[0] ?? 'default',
       name: values['lease-name'],
       identity: env.POD_NAME ? `${env.POD_NAME}_${process.pid}` : undefined,
       leaseDurationMs: seconds('lease-duration'),

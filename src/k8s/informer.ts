@@ -35,7 +35,18 @@ export interface InformerStats {
   lastEventAt: number | undefined;
 }
 
-type Handler<T> = (object: T, old?: T) => void;
+export type Handler<T> = (object: T, old?: T) => void;
+
+/** What readers of a cached collection use: one Informer, or one per namespace (scoped-informers.ts). */
+export interface CachedCollection<T extends KubernetesObject> {
+  on(event: 'add' | 'update' | 'delete', handler: Handler<T>): () => void;
+  start(): Promise<void>;
+  stop(): void;
+  readonly hasSynced: boolean;
+  get(namespace: string | undefined, name: string): T | undefined;
+  list(namespace?: string): T[];
+  readonly stats: InformerStats;
+}
 
 interface WatchFailure {
   statusCode?: number;
@@ -50,7 +61,7 @@ interface WatchFailure {
  * silent watch is restarted; a periodic relist catches anything missed. Handlers only
  * ever see trimmed objects, and a throwing handler cannot break the informer.
  */
-export class Informer<T extends KubernetesObject> {
+export class Informer<T extends KubernetesObject> implements CachedCollection<T> {
   private readonly options: InformerOptions<T>;
   private readonly events = new EventEmitter();
   private readonly store = new Map<string, T>();

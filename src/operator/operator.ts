@@ -27,8 +27,8 @@ export type Log = (level: 'debug' | 'info' | 'warn' | 'error', message: string, 
 
 export interface OperatorOptions {
   client: KubeClient;
-  /** Guard one namespace only; all namespaces when absent. */
-  namespace?: string;
+  /** Guard only these namespaces; all namespaces when absent or empty. */
+  namespaces?: string[];
   leaderElection: { enabled: boolean; namespace: string; name: string; identity?: string; leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number };
   health: { host: string; port: number };
   /** Where /metrics is served; not served when absent. */
@@ -79,7 +79,7 @@ export class Operator {
   constructor(options: OperatorOptions) {
     this.options = { ...options, log: redactedLog(options.log, (text) => this.redactor.redactText(text).text) };
     const log = (message: string, fields?: Record<string, unknown>) => this.options.log('warn', message, fields);
-    this.cache = new ClusterCache({ client: options.client, namespace: options.namespace, log });
+    this.cache = new ClusterCache({ client: options.client, namespaces: options.namespaces, log });
     this.metrics = new OperatorMetrics(this.cache, () => this.isLeader());
     this.metrics.trackNotifications(() => this.notifications?.stats() ?? []);
     this.diagnoser = createLlmDiagnoser({ ...options.llm, redact: (text) => this.redactor.redactText(text) });
@@ -122,7 +122,7 @@ export class Operator {
       throw error;
     }
     this.synced = true;
-    log('info', 'caches synced', { namespace: this.options.namespace ?? '(all)' });
+    log('info', 'caches synced', { namespaces: this.options.namespaces?.length ? this.options.namespaces.join(',') : '(all)' });
     if (this.options.dashboard) {
       this.dashboard = await startDashboard({ ...this.options.dashboard, source: cacheDashboardSource(this.cache), log });
     }
@@ -169,7 +169,7 @@ export class Operator {
     });
     this.watches = new WatchController({ client, cache: this.cache, log: warn, hooks: this.metrics.hooksFor('watches') });
     this.gitops = new GitOpsController({
-      client, cache: this.cache, hooks: this.metrics.hooksFor('gitops'), namespace: this.options.namespace,
+      client, cache: this.cache, hooks: this.metrics.hooksFor('gitops'), scoped: (this.options.namespaces?.length ?? 0) > 0,
       log: (message, fields) => log(/^incident|can be watched now$/.test(message) ? 'info' : 'warn', message, fields),
     });
     this.metrics.trackQueue('workloads', this.workloads.queue);

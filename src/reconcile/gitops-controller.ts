@@ -19,8 +19,8 @@ export interface GitOpsControllerOptions {
   client: KubeClient;
   /** The operator's caches; the watches informer says which GitOps objects to look at. */
   cache: ClusterCache;
-  /** The operator's namespace when it guards one; all namespaces when absent. */
-  namespace?: string;
+  /** The operator guards some namespaces (`-n`), so it may not list the cluster: one informer per namespace a watch names. */
+  scoped?: boolean;
   /** How often a Flux or Argo CD API that is not installed is looked for again (default 3 min). */
   discoveryIntervalMs?: number;
   concurrency?: number;
@@ -97,7 +97,7 @@ export class GitOpsController {
     const wanted = { Kustomization: new Set<string>(), Application: new Set<string>() };
     for (const watch of this.watches()) {
       const ref = sourceRef(watch);
-      if (ref) wanted[ref.kind].add(this.options.namespace === undefined ? ALL_NAMESPACES : ref.namespace);
+      if (ref) wanted[ref.kind].add(this.options.scoped ? ref.namespace : ALL_NAMESPACES);
     }
     await Promise.all([this.sources.cover('Kustomization', wanted.Kustomization), this.sources.cover('Application', wanted.Application)]);
   }

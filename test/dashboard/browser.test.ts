@@ -48,7 +48,7 @@ before(async () => {
   ns = await createNamespace(cluster, 'browser');
   await cluster.core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'forge' }, stringData: { token: gitea.token } } });
   operator = new Operator({
-    client: cluster.client, namespace: ns, leaderElection: { enabled: false, namespace: ns, name: 'unused' },
+    client: cluster.client, namespaces: [ns], leaderElection: { enabled: false, namespace: ns, name: 'unused' },
     health: { host: '127.0.0.1', port: 0 }, dashboard: { host: '127.0.0.1', port: 0 }, log: () => undefined,
     remediation: { pullRequestPollMs: 1000 },
   });

@@ -41,7 +41,7 @@ before(async () => {
       { type: 'webhook', secretRef: { name: 'chat', key: 'hook' } },
     ],
   });
-  operator = new Operator({ client: cluster.client, namespace: ns, leaderElection: { enabled: false, namespace: ns, name: 'unused' }, health: { host: '127.0.0.1', port: 0 }, log: () => undefined });
+  operator = new Operator({ client: cluster.client, namespaces: [ns], leaderElection: { enabled: false, namespace: ns, name: 'unused' }, health: { host: '127.0.0.1', port: 0 }, log: () => undefined });
   await operator.start();
 });
 after(async () => {

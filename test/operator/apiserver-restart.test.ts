@@ -35,7 +35,7 @@ before(async () => {
   await waitFor('default ServiceAccount', async () => Boolean(await core.readNamespacedServiceAccount({ name: 'default', namespace: ns })));
   await createWatch(kubeConfig, ns, 'all', { targets: { selector: { matchExpressions: [{ key: 'app', operator: 'Exists' }] } }, source: { git: { repo: 'https://git.example.test/a/b.git', forge: 'gitea' } } });
   operator = new Operator({
-    client, namespace: ns, leaderElection: { enabled: false, namespace: ns, name: 'unused' },
+    client, namespaces: [ns], leaderElection: { enabled: false, namespace: ns, name: 'unused' },
     health: { host: '127.0.0.1', port: 0 },
     log: (level, message, fields) => void operatorLog.push(`${new Date().toISOString()} ${level} ${message} ${JSON.stringify(fields ?? {})}`),
   });

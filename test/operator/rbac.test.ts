@@ -3,19 +3,17 @@
 // records the incident, updates its watch's status and writes Events, and nothing it does
 // is refused; while the same identity may not change a workload or list Secrets.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { Operator } from '../../src/operator/operator.ts';
 import { KubeClient, type KubeApiError } from '../../src/k8s/kube-client.ts';
 import { fromKubeconfigFiles } from '../../src/k8s/kubeconfig.ts';
-import { createAll, readManifests } from '../../src/sandbox/cluster/apply.ts';
 import type { AegisWatch } from '../../src/api/aegis-watch.ts';
 import { createNamespace, deleteNamespace, deployment, eventsFor, testCluster, waitFor } from '../support/cluster.ts';
 import { installCrds } from '../support/crds.ts';
+import { applyDeployManifests } from '../support/deploy-manifests.ts';
 import { createWatch, listIncidents } from '../support/gopherguard.ts';
 
 const cluster = testCluster();
-const root = join(import.meta.dirname, '..', '..');
 let ns: string;
 let client: KubeClient;
 let operator: Operator | undefined;
@@ -23,11 +21,7 @@ const logged: string[] = [];
 
 before(async () => {
   await installCrds(cluster.client);
-  await createAll(cluster.kubeConfig, [
-    ...await readManifests(join(root, 'deploy', 'operator', '00-namespace.yaml')),
-    ...await readManifests(join(root, 'deploy', 'operator', 'rbac.yaml')),
-    ...await readManifests(join(root, 'deploy', 'operator', 'admission-policy.yaml')),
-  ]);
+  await applyDeployManifests(cluster, '00-namespace.yaml', 'rbac.yaml', 'admission-policy.yaml');
   await waitFor('the gopherguard ServiceAccount', async () => Boolean(await cluster.core.readNamespacedServiceAccount({ name: 'gopherguard', namespace: 'gopherguard-system' })));
   const token = await cluster.core.createNamespacedServiceAccountToken({ name: 'gopherguard', namespace: 'gopherguard-system', body: { spec: { audiences: [], expirationSeconds: 3600 } } });
   const admin = fromKubeconfigFiles([process.env.GOPHERGUARD_TEST_KUBECONFIG ?? '']);
@@ -43,7 +37,7 @@ after(async () => {
 
 test('the operator does its whole job as its ServiceAccount, and nothing it tries is forbidden', async () => {
   operator = new Operator({
-    client, namespace: ns,
+    client, namespaces: [ns],
     leaderElection: { enabled: true, namespace: 'gopherguard-system', name: `gopherguard-rbac-${ns}`, leaseDurationMs: 6000, renewDeadlineMs: 4000, retryPeriodMs: 1000 },
     health: { host: '127.0.0.1', port: 0 },
     log: (level, message, fields) => logged.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`),

@@ -20,7 +20,7 @@ before(async () => {
 after(async () => { await deleteNamespace(cluster, ns); });
 
 function startOperator() {
-  const cache = new ClusterCache({ client: cluster.client, namespace: ns });
+  const cache = new ClusterCache({ client: cluster.client, namespaces: [ns] });
   const controller = new WorkloadController({ client: cluster.client, cache });
   return {
     async start() { await cache.start(); controller.start(); },

@@ -30,7 +30,7 @@ before(async () => {
     diagnoser: { engine: 'llm', llm: { provider: 'openai-compatible', model: 'fake-model', baseURL: fake.baseURL, secretRef: { name: 'llm', key: 'apiKey' }, policy: 'always', timeoutSeconds: 10 } },
   });
   operator = new Operator({
-    client: cluster.client, namespace: ns, leaderElection: { enabled: false, namespace: ns, name: 'unused' },
+    client: cluster.client, namespaces: [ns], leaderElection: { enabled: false, namespace: ns, name: 'unused' },
     health: { host: '127.0.0.1', port: 0 }, log: () => undefined, llm: { retry: { baseDelayMs: 10, maxDelayMs: 50 } },
   });
   await operator.start();

@@ -34,8 +34,8 @@ before(async () => {
     await custom.listNamespacedCustomObject({ ...ARGO, namespace: ns });
     return true;
   });
-  cache = new ClusterCache({ client: cluster.client, namespace: ns });
-  gitops = new GitOpsController({ client: cluster.client, cache, namespace: ns });
+  cache = new ClusterCache({ client: cluster.client, namespaces: [ns] });
+  gitops = new GitOpsController({ client: cluster.client, cache, scoped: true });
   watches = new WatchController({ client: cluster.client, cache, resyncMs: 1000 });
   await cache.start();
   await gitops.start();

@@ -24,7 +24,7 @@ before(async () => {
     source: { git: { repo: 'https://git.example.test/shop/deploy.git', forge: 'gitea' } },
     detectors: { probeFailures: { threshold: 2 }, unschedulable: { pendingSeconds: 0 }, resolveAfterSeconds: 10 },
   });
-  cache = new ClusterCache({ client: cluster.client, namespace: ns });
+  cache = new ClusterCache({ client: cluster.client, namespaces: [ns] });
   controller = new WorkloadController({ client: cluster.client, cache });
   await cache.start();
   controller.start();

@@ -19,7 +19,7 @@ let controller: WatchController;
 before(async () => {
   await installCrds(cluster.client);
   ns = await createNamespace(cluster, 'watches');
-  cache = new ClusterCache({ client: cluster.client, namespace: ns });
+  cache = new ClusterCache({ client: cluster.client, namespaces: [ns] });
   controller = new WatchController({ client: cluster.client, cache, resyncMs: 1000 });
   await cache.start();
   controller.start();

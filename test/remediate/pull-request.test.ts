@@ -49,7 +49,7 @@ async function deployFromGit(name: string, resolveAfterSeconds = 600, mode = 'pu
 
 function startOperator(afterStep?: (step: PullRequestStep, incident: string) => void): Operator {
   const operator = new Operator({
-    client: cluster.client, namespace: ns, leaderElection: { enabled: false, namespace: ns, name: 'unused' },
+    client: cluster.client, namespaces: [ns], leaderElection: { enabled: false, namespace: ns, name: 'unused' },
     health: { host: '127.0.0.1', port: 0 }, log: () => undefined,
     remediation: { afterStep, pullRequestPollMs: 1000 },
   });

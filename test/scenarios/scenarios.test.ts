@@ -29,7 +29,7 @@ async function run(scenario: Scenario) {
   const setup = await prepareJokeService({ client: cluster.client, gitea, namespace, repoName: namespace, ...(scenario.watch ? { watch: scenario.watch } : {}) });
   const log: string[] = [];
   const operator = new Operator({
-    client: cluster.client, namespace, leaderElection: { enabled: false, namespace, name: 'unused' },
+    client: cluster.client, namespaces: [namespace], leaderElection: { enabled: false, namespace, name: 'unused' },
     health: { host: '127.0.0.1', port: 0 },
     log: (level, message, fields) => void log.push(`${level} ${message} ${JSON.stringify(fields ?? {})}`),
     remediation: { pullRequestPollMs: 1000 },
