@@ -52,3 +52,35 @@ test('when the alerts cannot be recorded the answer is 500, so Alertmanager send
     fail = false;
   }
 });
+
+test('past the cap on payloads being recorded at once the answer is 503 with Retry-After; the slots free up and nothing taken is lost', async () => {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => { open = resolve; });
+  const held: AlertmanagerPayload[] = [];
+  let entered = 0;
+  const logs: string[] = [];
+  const busy = await startAlertReceiver({
+    host: '127.0.0.1', port: 0, maxInFlight: 2,
+    take: async (p) => { entered += 1; await gate; held.push(p); return { recorded: p.alerts.length, resolved: 0, ignored: [] }; },
+    log: (_level, message) => logs.push(message),
+  });
+  try {
+    const at = `http://127.0.0.1:${(busy.address() as AddressInfo).port}/webhooks/alertmanager`;
+    const send = () => fetch(at, { method: 'POST', body: JSON.stringify(payload) });
+    const first = [send(), send()];
+    // Both slots are taken once both payloads are being recorded; a third is turned away.
+    while (entered < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    const third = await send();
+    assert.equal(third.status, 503);
+    assert.equal(third.headers.get('retry-after'), '1');
+    assert.match(((await third.json()) as { error: string }).error, /busy: 2 payloads are being recorded/);
+    await send().then((r) => assert.equal(r.status, 503, 'still busy'));
+    assert.equal(logs.filter((m) => /busy/.test(m)).length, 1, 'one warning per burst');
+    open();
+    assert.deepEqual((await Promise.all(first)).map((r) => r.status), [200, 200]);
+    assert.equal((await send()).status, 200, 'a slot is free again');
+    assert.equal(held.length, 3);
+  } finally {
+    await new Promise<void>((resolve) => busy.close(() => resolve()));
+  }
+});
