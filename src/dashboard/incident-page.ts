@@ -85,6 +85,9 @@ function renderProposal(incident: HealingIncident): Html {
 ${p.diff ? renderDiff(p.diff) : ''}`;
 }
 
+/** Phases after which nothing will be verified: a fix closed unmerged, or a failure that went away by itself. */
+const ENDED_UNVERIFIED = new Set(['Suppressed', 'Resolved']);
+
 function renderDelivery(incident: HealingIncident): Html {
   const pr = incident.status?.pullRequest;
   const revert = incident.status?.revert;
@@ -97,17 +100,17 @@ function renderDelivery(incident: HealingIncident): Html {
     : '';
   const verification = v
     ? h`${fact('Verification', h`<span class="badge phase-${v.result}">${v.result}</span>`)}${fact('Time to heal', v.timeToHealSeconds === undefined ? undefined : formatDuration(v.timeToHealSeconds))}${fact('Checked at', v.checkedAt ? formatTime(v.checkedAt) : undefined)}`
-    : fact('Verification', 'not yet');
+    : fact('Verification', ENDED_UNVERIFIED.has(incident.status?.phase ?? '') ? 'none: no fix was deployed' : 'not yet');
   return h`<dl class="facts">${prFacts}${revertFacts}${verification}</dl>`;
 }
 
-export function renderIncidentPage(incident: HealingIncident, assets: Assets): Html {
+/** What an incident page shows, and what its live stream swaps in when the incident changes. */
+export function renderIncidentSection(incident: HealingIncident): Html {
   const { namespace, name } = incident.metadata;
   const spec = incident.spec;
   const status = incident.status;
   const witty = status?.diagnosis?.witty;
-  const body = h`<main>
-<h1>${spec.workload.kind} ${spec.workload.namespace}/${spec.workload.name}: ${spec.customClass ?? spec.signalClass}</h1>
+  return h`<h1>${spec.workload.kind} ${spec.workload.namespace}/${spec.workload.name}: ${spec.customClass ?? spec.signalClass}</h1>
 ${witty ? h`<p class="witty">${witty}</p>` : ''}
 ${status?.message ? h`<p class="message">${status.message}</p>` : ''}
 <dl class="facts">
@@ -130,9 +133,24 @@ ${renderDiagnosis(incident)}
 ${renderProposal(incident)}
 <h2>Pull request and verification</h2>
 ${renderDelivery(incident)}
-<p class="asof"><a href="${BASE}api/incidents/${encodeURIComponent(namespace ?? '')}/${encodeURIComponent(name ?? '')}">This incident as JSON</a>${isoOf(incident.metadata.creationTimestamp) ? h` · created ${formatTime(isoOf(incident.metadata.creationTimestamp))}` : ''}</p>
+<p class="asof"><a href="${BASE}api/incidents/${encodeURIComponent(namespace ?? '')}/${encodeURIComponent(name ?? '')}">This incident as JSON</a>${isoOf(incident.metadata.creationTimestamp) ? h` · created ${formatTime(isoOf(incident.metadata.creationTimestamp))}` : ''}</p>`;
+}
+
+/** Swapped in when an open page's incident is deleted: what it was, and the way back. */
+export function renderIncidentGone(key: string): Html {
+  return h`<h1>Incident ${key} is gone</h1>
+<p class="message">It was deleted from the cluster while this page was open.</p>
+<p><a href="${BASE}">Back to the overview</a></p>`;
+}
+
+export function renderIncidentPage(incident: HealingIncident, assets: Assets): Html {
+  const { namespace = '', name = '' } = incident.metadata;
+  const spec = incident.spec;
+  // Live: the page follows its incident (phase, PR, verification) without a reload.
+  const body = h`<main hx-ext="sse" sse-connect="${BASE}events?incident=${encodeURIComponent(`${namespace}/${name}`)}">
+<div id="incident" sse-swap="incident" hx-swap="innerHTML">${renderIncidentSection(incident)}</div>
 </main>`;
-  return renderPage({ title: `${spec.workload.namespace}/${spec.workload.name} ${spec.signalClass}`, base: BASE, assets, body });
+  return renderPage({ title: `${spec.workload.namespace}/${spec.workload.name} ${spec.signalClass}`, base: BASE, assets, body, live: true });
 }
 
 export function renderNotFoundPage(what: string, base: string, assets: Assets): Html {

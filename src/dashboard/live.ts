@@ -1,19 +1,23 @@
 // Live updates: one listener on the source, fanned out to every open /events stream. Each
 // change is rendered once, not once per browser. The hub listens to the source only while
 // someone is connected, and it never lets a rendering error reach the operator's informer.
+import type { HealingIncident } from '../api/healing-incident.ts';
 import type { ChartRange } from './chart.ts';
 import { h } from './html.ts';
+import { renderIncidentGone, renderIncidentSection } from './incident-page.ts';
 import { renderOverviewSection } from './overview-page.ts';
 import type { DashboardChange, DashboardLog, DashboardSource } from './source.ts';
 import { keyOf, latestChange, timeline } from './stats.ts';
 import { renderTimeline, renderTimelineRow, rowId } from './timeline.ts';
 
-/** SSE events: the whole timeline (on connect), one row, or the overview section. */
-export type LiveEvent = 'timeline' | 'timeline-row' | 'overview';
+/** SSE events: the whole timeline (on connect), one row, the overview section, or one incident's page body. */
+export type LiveEvent = 'timeline' | 'timeline-row' | 'overview' | 'incident';
 export type LiveMessage = { event: LiveEvent; data: string } | { comment: string };
 
 export interface LiveSubscriber {
   range: ChartRange;
+  /** An incident page's stream ("namespace/name"): it gets that incident's body only, not the overview's events. */
+  incident?: string;
   send(message: LiveMessage): void;
   /** Called when the hub closes: end the stream. */
   end(): void;
@@ -55,8 +59,9 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
   let overviewTimer: ReturnType<typeof setTimeout> | undefined;
   let closed = false;
 
-  const broadcast = (message: LiveMessage) => {
+  const broadcast = (message: LiveMessage, to: (s: LiveSubscriber) => boolean = () => true) => {
     for (const s of subscribers) {
+      if (!to(s)) continue;
       try {
         s.send(message);
       } catch (error) {
@@ -73,6 +78,7 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     try {
       const byRange = new Map<ChartRange, string>();
       for (const s of subscribers) {
+        if (s.incident !== undefined) continue;
         let data = byRange.get(s.range);
         if (data === undefined) byRange.set(s.range, (data = renderOverview(s.range)));
         s.send({ event: 'overview', data });
@@ -82,20 +88,28 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
     }
   };
 
+  const overviewPages = (s: LiveSubscriber) => s.incident === undefined;
+  const incidentBody = (key: string, incident: HealingIncident | undefined) =>
+    (incident ? renderIncidentSection(incident) : renderIncidentGone(key)).toString();
+
   const onIncident = (key: string) => {
     const current = source.incidents().find((i) => keyOf(i) === key);
+    // Its own page first: it shows more than the row (evidence, occurrences), so any change counts.
+    if ([...subscribers].some((s) => s.incident === key)) {
+      broadcast({ event: 'incident', data: incidentBody(key, current) }, (s) => s.incident === key);
+    }
     const previous = rows.get(key);
     if (!current) {
       if (previous === undefined) return;
       rows.delete(key);
-      broadcast({ event: 'timeline-row', data: removal(previous.id) });
+      broadcast({ event: 'timeline-row', data: removal(previous.id) }, overviewPages);
       return;
     }
     const html = renderTimelineRow({ incident: current, ...latestChange(current) }).toString();
     if (html === previous?.html) return; // a new occurrence, say: nothing on the row changed
     rows.set(key, { id: rowId(current), html });
     // The old row goes (out of band, before the swap) and the new one comes in on top.
-    broadcast({ event: 'timeline-row', data: previous === undefined ? html : `${removal(previous.id)}\n${html}` });
+    broadcast({ event: 'timeline-row', data: previous === undefined ? html : `${removal(previous.id)}\n${html}` }, overviewPages);
   };
 
   const onChange = (change: DashboardChange) => {
@@ -142,8 +156,13 @@ export function createLiveHub(options: LiveHubOptions): LiveHub {
       // The whole state on every (re)connect, so that a browser that missed events while
       // its connection was down catches up.
       try {
-        subscriber.send({ event: 'timeline', data: renderTimeline(timeline(source.incidents())).toString() });
-        subscriber.send({ event: 'overview', data: renderOverview(subscriber.range) });
+        if (subscriber.incident !== undefined) {
+          const key = subscriber.incident;
+          subscriber.send({ event: 'incident', data: incidentBody(key, source.incidents().find((i) => keyOf(i) === key)) });
+        } else {
+          subscriber.send({ event: 'timeline', data: renderTimeline(timeline(source.incidents())).toString() });
+          subscriber.send({ event: 'overview', data: renderOverview(subscriber.range) });
+        }
       } catch (error) {
         log('error', 'dashboard: sending the state to a new live connection failed', { error: String(error) });
       }

@@ -18,6 +18,9 @@ export function eventsRoute(hub: LiveHub, log: DashboardLog) {
       return c.text('Too many live connections', 503, { 'Retry-After': '30' });
     }
     const range = parseRange(c.req.query('range'));
+    // An incident page follows one incident: "namespace/name".
+    const incident = c.req.query('incident');
+    if (incident !== undefined && !/^[a-z0-9-]{1,63}\/[a-z0-9.-]{1,253}$/.test(incident)) return c.text('incident must be namespace/name', 400);
     return streamSSE(c, async (stream) => {
       await new Promise<void>((resolve) => {
         let pending = 0;
@@ -46,7 +49,7 @@ export function eventsRoute(hub: LiveHub, log: DashboardLog) {
         // Bound to both: onAbort alone is unreliable on some runtimes (honojs/hono#2049).
         stream.onAbort(end);
         c.req.raw.signal.addEventListener('abort', end, { once: true });
-        const subscription = hub.subscribe({ range, send, end });
+        const subscription = hub.subscribe({ range, send, end, ...(incident !== undefined ? { incident } : {}) });
         if (subscription) unsubscribe = subscription;
         // Gone (or refused) while subscribing: the initial sends may already have ended it.
         if (!subscription || ended || c.req.raw.signal.aborted) {

@@ -1,6 +1,7 @@
 // The dashboard in a real browser (Debian's headless Chromium) against the run's sandbox: a
 // page opened before anything fails shows the incident's row live, through server-sent
-// events and htmx, and the row leads to the incident with its diff and its Gitea PR. What
+// events and htmx, and the row leads to the incident with its diff and its Gitea PR; that
+// page follows the incident live too, when a person closes the PR. What
 // the unit tests of the markup cannot see is checked here: the scripts run under the CSP,
 // the stream connects, the swaps land, and nothing errors in the console.
 import assert from 'node:assert/strict';
@@ -122,6 +123,18 @@ test('an incident appears live on an open overview and leads to its diff and PR'
     assert.equal(await prLink.getAttribute('href'), pull.html_url);
     assert.equal(await page.locator('pre.diff').isVisible(), true);
     await page.screenshot({ path: join(dir, 'incident.png'), fullPage: true });
+
+    // The incident page follows its incident too: a person closes the PR, the incident
+    // becomes Suppressed, and the open page shows it without a reload.
+    await page.waitForFunction('globalThis.sseProbe.opens > 0', undefined, { timeout: 15_000 });
+    await page.evaluate(() => Reflect.set(globalThis, 'sameIncidentPage', true));
+    await giteaApi(gitea, 'PATCH', `/repos/${gitea.user}/${repo}/pulls/${number}`, { state: 'closed' });
+    await page.locator('dl.facts .badge.phase-Suppressed').waitFor({ timeout: 30_000 });
+    assert.equal(await page.evaluate(() => Reflect.get(globalThis, 'sameIncidentPage')), true, 'the phase changed without a reload');
+    assert.ok((await sseProbe(page)).messages.includes('incident'), 'it came as a live incident event');
+    await page.locator('dd a', { hasText: `#${number} (closed)` }).waitFor({ timeout: 5_000 });
+    await page.locator('dd', { hasText: 'none: no fix was deployed' }).waitFor({ timeout: 5_000 });
+    await page.screenshot({ path: join(dir, 'incident-live.png'), fullPage: true });
 
     assert.deepEqual(problems, [], 'no console errors, uncaught exceptions or failed requests');
   } catch (error) {

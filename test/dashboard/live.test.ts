@@ -175,3 +175,28 @@ test('a subscriber that throws does not stop the others', () => {
 
 // Type check: the fake source is a DashboardSource.
 const _typed: DashboardSource = fakeSource();
+
+test('an incident page\'s stream gets that incident\'s body at once and on each of its changes, and nothing of the overview or other incidents', () => {
+  const { hub, source } = setup();
+  const page = subscriber();
+  page.s.incident = 'shop/worker-probe';
+  const overview = subscriber();
+  hub.subscribe(page.s);
+  hub.subscribe(overview.s);
+  assert.deepEqual(page.messages.map((m) => ('event' in m ? m.event : 'comment')), ['incident'], 'its current state on connect');
+  assert.match(page.events('incident')[0] ?? '', /^<h1>Deployment shop\/worker: ProbeFailure<\/h1>/);
+
+  source.putIncident(incident('shop', 'new-oom', 'OOMKilled', { phase: 'Detected', phaseTimestamps: { Detected: ago(1) } }));
+  assert.equal(page.events('incident').length, 1, 'another incident is not its news');
+  assert.deepEqual(page.events('timeline-row'), [], 'no timeline rows');
+
+  source.putIncident(probe({ phase: 'Merged', phaseTimestamps: { Detected: ago(30), Merged: ago(0) }, message: 'pull request #7 is merged' }));
+  const [, changed] = page.events('incident');
+  assert.match(changed ?? '', /<span class="badge phase-Merged">Merged<\/span>/);
+  assert.match(changed ?? '', /pull request #7 is merged/);
+  assert.equal(overview.events('incident').length, 0, 'the overview gets rows, not incident bodies');
+  assert.equal(overview.events('timeline-row').length, 2);
+
+  source.deleteIncident('shop', 'worker-probe');
+  assert.match(page.events('incident')[2] ?? '', /Incident shop\/worker-probe is gone/);
+});

@@ -286,3 +286,13 @@ test('HEAD /events answers without opening a stream', async () => {
   assert.equal(res.headers.get('content-type'), 'text/event-stream');
   assert.equal(source.listenerCount(), 0);
 });
+
+test('the incident page follows its own incident live; a stream asked for a malformed incident is refused', async () => {
+  const html = await page('/incidents/shop/web-oom');
+  assert.match(html, /<main hx-ext="sse" sse-connect="\.\.\/\.\.\/events\?incident=shop%2Fweb-oom">\n<div id="incident" sse-swap="incident" hx-swap="innerHTML"><h1>/);
+  assert.match(html, /<script src="\.\.\/\.\.\/assets\/sse\.js\?v=/, 'the SSE extension is loaded');
+  const source = fakeSource(sampleIncidents(), sampleWatches());
+  const bad = await createDashboard(source).request('/events?incident=..%2Fetc');
+  assert.equal(bad.status, 400);
+  assert.equal(source.listenerCount(), 0);
+});
