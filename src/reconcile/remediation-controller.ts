@@ -11,6 +11,7 @@ import { readSecret } from '../k8s/secrets.ts';
 import type { KubeApiError, KubeClient, ListResult } from '../k8s/kube-client.ts';
 import { proposeEdit } from '../remediate/edit/index.ts';
 import { recursiveTree } from '../remediate/forge-tree.ts';
+import type { ReplacedValue } from '../remediate/edit/replaced-values.ts';
 import { applyAction, guardChange, DEFAULT_GUARD_LIMITS, type Workload as GuardWorkload } from '../remediate/guard/index.ts';
 import { pullRequestAllowance } from '../remediate/limits.ts';
 import { openPullRequest, type PullRequestStep } from '../remediate/open-pull-request.ts';
@@ -131,8 +132,10 @@ export class RemediationController {
     } catch (error) {
       throw new Refusal(`the action does not apply to ${ref.kind} ${ref.name}: ${(error as Error).message}`);
     }
-    // The live object is what the GitOps engine applied from Git, so it is the baseline too.
-    const verdict = await guardChange(this.options.client, { action, before: workload, after, history, limits: DEFAULT_GUARD_LIMITS });
+    // A raised value is bounded by what Git declared where the edit writes it; the live
+    // object (what the engine applied) stands in where Git declared nothing there yet.
+    const baseline = gitBaseline(workload, action, proposal.replaced);
+    const verdict = await guardChange(this.options.client, { action, before: workload, after, history, limits: DEFAULT_GUARD_LIMITS, ...(baseline ? { baseline } : {}) });
     if (!verdict.ok) {
       if (verdict.retryable) return { requeueAfterMs: 30_000 };
       throw new Refusal(`the guard refused the change (${verdict.stage}): ${verdict.reasons.join('; ')}`);
@@ -397,4 +400,16 @@ function boundsOf(action: RemedyAction): string[] {
     default:
       return common;
   }
+}
+
+/**
+ * The workload as Git declares the raised field: the live object with that field set to
+ * the value the edit replaces in Git. Undefined for other actions, or when Git had no
+ * value there (the edit adds it).
+ */
+export function gitBaseline(workload: GuardWorkload, action: RemedyAction, replaced: ReplacedValue[]): GuardWorkload | undefined {
+  if (action.type !== 'raiseResource') return undefined;
+  const declared = replaced.find((r) => String(r.after) === action.value)?.before;
+  if (declared === undefined) return undefined;
+  return applyAction(workload, { ...action, value: String(declared) });
 }

@@ -219,12 +219,13 @@ test('after the merge: the fix goes live, the workload stays healthy, the incide
   await operator.stop();
 });
 
-test('a fix whose field cannot be located in Git is refused: the reason is on the incident, and no PR is opened', async () => {
-  const name = 'elsewhere';
-  const text = manifest(name, '200Mi');
-  // The watch's path holds another app only: the Deployment's manifest is not where it says.
-  const { name: repo, cloneUrl } = await createRepo(gitea, name, { 'apps/other/deployment.yaml': manifest('other', '64Mi'), [`apps/${name}/README.md`]: 'manifests moved\n' });
-  await cluster.apps.createNamespacedDeployment({ namespace: ns, body: parse(text) as V1Deployment });
+/**
+ * A watch over these Git files and this live Deployment, and an operator: the incident once
+ * its fix is refused, after checking that no PR was opened.
+ */
+async function refusedFix(name: string, files: Record<string, string>, live: V1Deployment): Promise<HealingIncident> {
+  const { name: repo, cloneUrl } = await createRepo(gitea, name, files);
+  await cluster.apps.createNamespacedDeployment({ namespace: ns, body: live });
   await createWatch(cluster.kubeConfig, ns, name, {
     targets: { workloads: [{ kind: 'Deployment', name }] },
     source: { git: { repo: cloneUrl, forge: 'gitea', branch: 'main', path: `apps/${name}`, secretRef: { name: 'forge' } } },
@@ -232,12 +233,34 @@ test('a fix whose field cannot be located in Git is refused: the reason is on th
   });
   const operator = startOperator();
   await operator.start();
-  const incident = await waitFor('the refusal on the incident', async () => {
-    const i = await incidentOf(name);
-    return i?.status?.proposal?.rejectedReason ? i : undefined;
-  }, 120_000);
+  try {
+    const incident = await waitFor('the refusal on the incident', async () => {
+      const i = await incidentOf(name);
+      return i?.status?.proposal?.rejectedReason ? i : undefined;
+    }, 120_000);
+    assert.equal(incident.status?.pullRequest, undefined);
+    assert.deepEqual(await pullsOf(gitea, repo), [], 'no PR');
+    return incident;
+  } finally {
+    await operator.stop();
+  }
+}
+
+test('a fix whose field cannot be located in Git is refused: the reason is on the incident, and no PR is opened', async () => {
+  const name = 'elsewhere';
+  // The watch's path holds another app only: the Deployment's manifest is not where it says.
+  const incident = await refusedFix(name, { 'apps/other/deployment.yaml': manifest('other', '64Mi'), [`apps/${name}/README.md`]: 'manifests moved\n' }, parse(manifest(name, '200Mi')) as V1Deployment);
   assert.match(incident.status?.proposal?.rejectedReason ?? '', /could not be located with certainty/);
-  assert.equal(incident.status?.pullRequest, undefined);
-  assert.deepEqual(await pullsOf(gitea, repo), [], 'no PR');
-  await operator.stop();
+});
+
+test('a limit that drifted from Git is bounded by Git: doubling the live 512Mi would be 8x the 128Mi Git declares, so no PR', async () => {
+  const name = 'drifted';
+  const text = manifest(name, '600Mi');
+  // Someone raised the limit by hand in the cluster; Git still says 128Mi.
+  const live = parse(text) as V1Deployment;
+  const container = live.spec?.template.spec?.containers[0];
+  if (container) container.resources = { limits: { memory: '512Mi' } };
+  const incident = await refusedFix(name, { [`apps/${name}/deployment.yaml`]: text }, live);
+  assert.deepEqual(incident.status?.diagnosis?.action, { type: 'raiseResource', params: { container: 'app', resource: 'memory', field: 'limits', value: '1024Mi' } }, 'the rules double the live limit');
+  assert.match(incident.status?.proposal?.rejectedReason ?? '', /the guard refused the change \(policy\): raises the memory limit of container app to 1024Mi, more than 2x its value in Git \(128Mi\)/);
 });

@@ -6,6 +6,7 @@ import { locateField } from '../source/locate-field.ts';
 import { cachedTree, type RepoTree } from '../source/repo-tree.ts';
 import { editFile, type FileEdit } from './file-edit.ts';
 import { planChange } from './plan-change.ts';
+import { replacedValues, type ReplacedValue } from './replaced-values.ts';
 import { unifiedDiff } from './unified-diff.ts';
 import type { Workload } from './workload.ts';
 
@@ -17,7 +18,8 @@ export interface ProposeInput {
 }
 
 export type Proposal =
-  | { ok: true; edits: FileEdit[]; summary: string; notes: string[] }
+  /** `replaced`: the values Git held where the edits write new ones (the guard's baseline). */
+  | { ok: true; edits: FileEdit[]; summary: string; notes: string[]; replaced: ReplacedValue[] }
   | {
     ok: false;
     /** none: explain only; unsupported: no edit for this action; not-located: no certain place; refused: the edit failed its proof. */
@@ -33,15 +35,17 @@ export async function proposeEdit(input: ProposeInput): Promise<Proposal> {
   if (!location.located) return { ok: false, kind: 'not-located', reason: location.reason };
   // Several documents of one file are edited one after the other, then shown as one diff.
   const texts = new Map<string, { before: string; after: string }>();
+  const replaced: ReplacedValue[] = [];
   for (const change of location.changes) {
     const current = texts.get(change.file) ?? (await initial(tree, change.file));
     if (typeof current === 'string') return { ok: false, kind: 'not-located', reason: current };
     const result = editFile(change.file, current.after, change.docIndex, change.ops);
     if (!result.ok) return { ok: false, kind: 'refused', reason: result.reason };
+    replaced.push(...replacedValues(current.after, change.docIndex, change.ops));
     texts.set(change.file, { before: current.before, after: result.edit.after });
   }
   const edits = [...texts].map(([path, { before, after }]) => ({ path, before, after, diff: unifiedDiff(path, before, after) }));
-  return { ok: true, edits, summary: planned.plan.summary, notes: location.notes };
+  return { ok: true, edits, summary: planned.plan.summary, notes: location.notes, replaced };
 }
 
 async function initial(tree: RepoTree, file: string): Promise<{ before: string; after: string } | string> {

@@ -22,6 +22,7 @@ const cases: Expected[] = [
  worker:
    concurrency: 12
 `,
+    replaced: [{ before: '768Mi', after: '1Gi' }],
   },
   {
     name: 'overrides the image tag in the environment values file',

@@ -22,6 +22,7 @@ const cases: Expected[] = [
 -            memory: 512Mi  # prod traffic is 10x staging
 +            memory: 768Mi  # prod traffic is 10x staging
 `,
+    replaced: [{ before: '512Mi', after: '768Mi' }],
   },
   {
     name: "adds to the overlay's own patch a field that only the shared base sets",
@@ -38,6 +39,7 @@ const cases: Expected[] = [
 +          requests:
 +            cpu: 250m
 `,
+    replaced: [],
   },
   {
     name: 'sets the overlay images newTag, keeping its quotes and comment',
@@ -142,6 +144,7 @@ const cases: Expected[] = [
      target:
        kind: Deployment
 `,
+    replaced: [{ before: '2Gi', after: '3Gi' }],
   },
   {
     name: 'edits a base that no other overlay uses',
@@ -161,6 +164,7 @@ const cases: Expected[] = [
          - name: vault-agent
            image: hashicorp/vault:1.15.4
 `,
+    replaced: [{ before: '1', after: '2' }],
   },
   {
     name: 'edits a JSON patch file as JSON',
