@@ -4,6 +4,10 @@
 import type { V1PodTemplateSpec } from '@kubernetes/client-node';
 import type { Evidence, SignalClass } from '../src/api/healing-incident.ts';
 import type { RuleDiagnosis } from '../src/diagnose/rule-diagnosis.ts';
+import { diagnoseWithRules } from '../src/diagnose/rules.ts';
+import { analyzerInputFor, fixtureSignals, loadSandboxFixture, sandboxScenarios } from '../src/diagnose/sandbox-fixtures.ts';
+import { summarizeEvidence } from '../src/evidence/evidence.ts';
+import { templateChange } from '../src/evidence/template-change.ts';
 import { mulberry32 } from '../test/support/prng.ts';
 
 export interface Scenario {
@@ -186,4 +190,24 @@ export function scenarios(): Scenario[] {
       rules: unsure('new pods do not become ready after the rollout', 'readiness fails with 503; the logs point at the database pool'),
     },
   ];
+}
+
+/**
+ * The same inputs built from the evidence the tier-2 sandbox captured (test/fixtures/sandbox),
+ * as the operator assembles them: the detector's first signal, the evidence summary, the
+ * pod's logs, the template and the rules' answer. The simulated pods log a few lines only,
+ * so these show the fixed cost of a prompt, where the synthetic scenarios show the logs'.
+ */
+export function capturedScenarios(): Scenario[] {
+  return sandboxScenarios().map((name) => {
+    const fixture = loadSandboxFixture(name);
+    const [first] = fixtureSignals(fixture);
+    if (!first) throw new Error(`${name}: the detector finds nothing in the fixture`);
+    const { signal, input } = analyzerInputFor(fixture, first.class);
+    const template = fixture.deployment.spec?.template ?? {};
+    const owner = `${fixture.deployment.kind ?? 'Deployment'}/${fixture.deployment.metadata?.name ?? ''}`;
+    const evidence = summarizeEvidence(signal, fixture.events, [owner], templateChange(fixture.replicaSets), template);
+    const logs = [input.previousLogs && `--- previous ---\n${input.previousLogs}`, input.currentLogs && `--- current ---\n${input.currentLogs}`].filter(Boolean).join('\n');
+    return { name, signalClass: signal.class, container: signal.container ?? '', evidence, logs, template, rules: diagnoseWithRules(input) };
+  });
 }
