@@ -9,7 +9,8 @@ export class ScopedInformers<T extends KubernetesObject> implements CachedCollec
 
   /** `pathFor` gives the collection path of one namespace. */
   constructor(namespaces: string[], pathFor: (namespace: string) => string, options: Omit<InformerOptions<T>, 'path'>) {
-    this.byNamespace = new Map([...new Set(namespaces)].map((ns) => [ns, new Informer<T>({ ...options, path: pathFor(ns) })]));
+    // Each named with its namespace, so a log line says which list or watch failed.
+    this.byNamespace = new Map([...new Set(namespaces)].map((ns) => [ns, new Informer<T>({ ...options, path: pathFor(ns), ...(options.name ? { name: `${options.name} in ${ns}` } : {}) })]));
   }
 
   on(event: 'add' | 'update' | 'delete', handler: Handler<T>): () => void {
