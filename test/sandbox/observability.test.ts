@@ -1,7 +1,7 @@
 // The tier-3 sandbox's real Prometheus and Alertmanager, fed by the behaviour controller's
 // metrics exporter: a release's error rate shows through PromQL, a fix in the Deployment
 // changes what the new pod reports, and the HighErrorRate alert goes from Prometheus through
-// Alertmanager to a webhook, as it would in a real cluster.
+// Alertmanager to a webhook, as it would in a real cluster; the other three alerts fire too.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setAlertReceiver } from '../../src/sandbox/cluster/observability.ts';
@@ -106,4 +106,31 @@ test('HighErrorRate goes from Prometheus to Alertmanager and out through its web
   const firing = hook.body.alerts.find((a) => a.labels.pod === pod);
   assert.equal(firing?.status, 'firing');
   assert.deepEqual([firing?.labels.namespace, firing?.labels.signal_class], [ns, 'ErrorRate']);
+});
+
+test('HighLatency, CpuThrottling and MemoryNearLimit fire in Alertmanager for a slow, starved pod near its memory limit', async () => {
+  await cluster.apps.createNamespacedDeployment({
+    namespace: ns,
+    body: deployment({
+      // 1.4.0 takes 1.5 s per request (sandbox/registry.json).
+      name: 'struggling', image: 'ghcr.io/gopherguard/jokeservice:1.4.0',
+      annotations: { 'sandbox.gopherguard.dev/needs-cpu': '500m', 'sandbox.gopherguard.dev/uses-memory': '120Mi' },
+      container: { resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } } },
+    }),
+  });
+  const pod = await readyPod('struggling');
+  const wanted = { HighLatency: 'Latency', CpuThrottling: 'CpuThrottling', MemoryNearLimit: 'MemorySaturation' };
+  const alerts = await waitFor('the three alerts active in Alertmanager', async () => {
+    const mine = (await alertmanagerAlerts(alertmanagerUrl)).filter((a) => a.labels.namespace === ns && a.labels.pod === pod && a.status.state === 'active');
+    const byName = new Map(mine.map((a) => [a.labels.alertname ?? '', a]));
+    return Object.keys(wanted).every((name) => byName.has(name)) ? byName : undefined;
+  }, 90_000);
+  for (const [name, signalClass] of Object.entries(wanted)) assert.equal(alerts.get(name)?.labels.signal_class, signalClass, name);
+  assert.match(alerts.get('HighLatency')?.annotations.summary ?? '', new RegExp(`${ns}/${pod} answers in \\d+(\\.\\d+)?s at the 95th percentile`));
+  // Needs 500m of a 250m limit: throttled in about half of its periods.
+  const throttled = /throttled in (\d+(\.\d+)?)% of its CPU periods/.exec(alerts.get('CpuThrottling')?.annotations.summary ?? '');
+  assert.ok(throttled && Number(throttled[1]) > 40 && Number(throttled[1]) < 60, alerts.get('CpuThrottling')?.annotations.summary);
+  assert.equal(alerts.get('CpuThrottling')?.labels.container, 'app');
+  // 120Mi of 128Mi.
+  assert.match(alerts.get('MemoryNearLimit')?.annotations.summary ?? '', /uses 93\.\d+% of its memory limit/);
 });
