@@ -407,7 +407,7 @@ function boundsOf(action: RemedyAction): string[] {
  * the value the edit replaces in Git. Undefined for other actions, or when Git had no
  * value there (the edit adds it).
  */
-export function gitBaseline(workload: GuardWorkload, action: RemedyAction, replaced: ReplacedValue[]): GuardWorkload | undefined {
+function gitBaseline(workload: GuardWorkload, action: RemedyAction, replaced: ReplacedValue[]): GuardWorkload | undefined {
   if (action.type !== 'raiseResource') return undefined;
   const declared = replaced.find((r) => String(r.after) === action.value)?.before;
   if (declared === undefined) return undefined;
