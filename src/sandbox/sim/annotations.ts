@@ -44,3 +44,11 @@ export const VERDICT = {
   runsFor: `${ANNOTATION_PREFIX}/sim-runs-for`,
   probe: `${ANNOTATION_PREFIX}/sim-probe`,
 } as const;
+
+/** A duration annotation's value in seconds: "1500ms", "1.5s", "2m" or plain seconds ("0.2"). */
+export function parseDurationSeconds(value: string | undefined): number | undefined {
+  const match = /^(\d+(?:\.\d+)?|\.\d+)(ms|s|m)?$/.exec(value?.trim() ?? '');
+  if (!match) return undefined;
+  const scale = match[2] === 'ms' ? 1e-3 : match[2] === 'm' ? 60 : 1;
+  return Number(match[1]) * scale;
+}

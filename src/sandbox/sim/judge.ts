@@ -1,5 +1,5 @@
 import type { V1Container, V1Pod, V1Probe } from '@kubernetes/client-node';
-import { DECLARES } from './annotations.ts';
+import { DECLARES, parseDurationSeconds } from './annotations.ts';
 import { parseQuantity } from '../../k8s/quantity.ts';
 
 export type Behaviour =
@@ -95,7 +95,7 @@ export function judgePod(pod: V1Pod, world: World): Verdict {
   }
 
   const serves = servedEndpoints(target, annotations);
-  const startsInSeconds = parseSeconds(annotations[DECLARES.startsIn]) ?? 0;
+  const startsInSeconds = parseDurationSeconds(annotations[DECLARES.startsIn]) ?? 0;
   if (target.livenessProbe) {
     const failure = probeFailure(target.livenessProbe, target, serves);
     if (failure) {
@@ -200,13 +200,6 @@ function describeProbe(probe: V1Probe): string {
 /** Seconds a probe tolerates failure before it acts, with the API's defaults. */
 export function probeBudgetSeconds(probe: V1Probe): number {
   return (probe.initialDelaySeconds ?? 0) + (probe.periodSeconds ?? 10) * (probe.failureThreshold ?? 3);
-}
-
-function parseSeconds(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const match = /^(\d+)(s|m)?$/.exec(value.trim());
-  if (!match) return undefined;
-  return Number(match[1]) * (match[2] === 'm' ? 60 : 1);
 }
 
 function splitList(value: string | undefined): string[] {

@@ -4,7 +4,8 @@ import { after, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { debianCheckers, resolveDebianTools } from '../binaries/debian-package.ts';
-import { podMetrics, parseDurationSeconds, parseFraction, renderMetrics, startMetricsExporter, type MetricsExporter } from './metrics-exporter.ts';
+import { parseDurationSeconds } from './annotations.ts';
+import { podMetrics, parseFraction, renderMetrics, startMetricsExporter, type MetricsExporter } from './metrics-exporter.ts';
 import { loadRegistry, type SimRegistry } from './registry.ts';
 
 const exec = promisify(execFile);

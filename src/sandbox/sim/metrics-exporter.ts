@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { V1Container, V1Pod } from '@kubernetes/client-node';
 import { parseQuantity } from '../../k8s/quantity.ts';
-import { DECLARES, VERDICT } from './annotations.ts';
+import { DECLARES, VERDICT, parseDurationSeconds } from './annotations.ts';
 import { EXPOSITION_CONTENT_TYPE, formatFamilies, uniformHistogram, type MetricFamily } from './exposition.ts';
 import type { SimRegistry } from './registry.ts';
 
@@ -94,13 +94,6 @@ export function parseFraction(value: string | undefined): number | undefined {
   return fraction <= 1 ? fraction : undefined;
 }
 
-/** "1500ms", "1.5s", "2m" or plain seconds ("0.2"). */
-export function parseDurationSeconds(value: string | undefined): number | undefined {
-  const match = /^(\d+(?:\.\d+)?|\.\d+)(ms|s|m)?$/.exec(value?.trim() ?? '');
-  if (!match) return undefined;
-  const scale = match[2] === 'ms' ? 1e-3 : match[2] === 'm' ? 60 : 1;
-  return Number(match[1]) * scale;
-}
 
 /** The metric families for the pods that serve, as Prometheus's text format wants them grouped. */
 export function metricFamilies(pods: readonly PodMetrics[]): MetricFamily[] {
