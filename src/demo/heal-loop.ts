@@ -2,8 +2,10 @@
 // heal-time benchmark: JokeService's GitOps repo seeded in Gitea and applied by Flux, a
 // watch on it, then a breaking commit and the incident followed to its end. Times come
 // from the incident's own phase timestamps, measured from the moment of the commit.
+import type { V1Deployment } from '@kubernetes/client-node';
 import type { HealingIncident, IncidentPhase } from '../api/healing-incident.ts';
 import type { KubeApiError, KubeClient, ListResult } from '../k8s/kube-client.ts';
+import { rolledOut } from '../k8s/rollout.ts';
 import { repoPath } from '../sandbox/paths.ts';
 import { appliedCommit, deployWithFlux, kustomizationStatus } from './flux-app.ts';
 import { commitEdits, createRepository, filesOf, headOf, type GiteaAccess, type Repository, type TextEdit } from './gitea-repo.ts';
@@ -59,7 +61,7 @@ export async function prepareJokeService(options: PrepareOptions): Promise<JokeS
   const head = await headOf(gitea, repo.name);
   await until(deadline, `Flux to apply ${head.slice(0, 7)}`, async () => appliedCommit(await kustomizationStatus(client, namespace, APP)) === head);
   progress(`Flux applied ${OVERLAY} at ${head.slice(0, 7)}`);
-  await until(deadline, `${APP} to be available`, async () => available(await client.get(`/apis/apps/v1/namespaces/${namespace}/deployments/${APP}`)));
+  await until(deadline, `${APP} to be available`, async () => rolledOut(await client.get<V1Deployment>(`/apis/apps/v1/namespaces/${namespace}/deployments/${APP}`)));
   progress(`${APP} is up`);
   await client.create(`/apis/gopherguard.dev/v1alpha1/namespaces/${namespace}/aegiswatches`, {
     apiVersion: 'gopherguard.dev/v1alpha1', kind: 'AegisWatch', metadata: { name: APP },
@@ -136,11 +138,6 @@ export async function breakAndFollow(setup: JokeServiceSetup, change: BreakingCh
     if (Date.now() > deadline) return { commit, incident: followed, incidents, timeline: reached, outcome: 'TimedOut' };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-}
-
-function available(deployment: { spec?: { replicas?: number }; status?: { availableReplicas?: number; updatedReplicas?: number } }): boolean {
-  const want = deployment.spec?.replicas ?? 1;
-  return (deployment.status?.availableReplicas ?? 0) >= want && (deployment.status?.updatedReplicas ?? 0) >= want;
 }
 
 async function until(deadline: number, what: string, check: () => Promise<boolean>): Promise<void> {

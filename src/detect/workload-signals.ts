@@ -2,6 +2,7 @@ import type { CoreV1Event, V1Deployment, V1Pod } from '@kubernetes/client-node';
 import { killedByLiveness, probeSignal } from './event-signals.ts';
 import { assessPod, type PodThresholds } from './pod-signals.ts';
 import type { Signal, WorkloadRef } from './signal.ts';
+import { rolledOut } from '../k8s/rollout.ts';
 
 export interface DetectorSettings extends PodThresholds {
   probeFailureThreshold: number;
@@ -56,7 +57,7 @@ export function assessWorkload(view: WorkloadView, settings: DetectorSettings = 
   const rollout = { class: 'RolloutStuck' as const, workload: view.workload, object: { kind: 'Deployment', name: view.workload.name }, observedAt: now.toISOString() };
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
     keep({ ...rollout, reason: progressing.reason, message: progressing.message });
-  } else if (settings.rolloutDeadlineSeconds !== undefined && progressing && progressing.reason !== 'NewReplicaSetAvailable' && rollingOut(view.deployment)) {
+  } else if (settings.rolloutDeadlineSeconds !== undefined && progressing && progressing.reason !== 'NewReplicaSetAvailable' && !rolledOut(view.deployment)) {
     // The Deployment controller bumps lastUpdateTime on every step of progress.
     const since = new Date((progressing.lastUpdateTime ?? progressing.lastTransitionTime ?? now) as unknown as string).getTime();
     const leftMs = since + settings.rolloutDeadlineSeconds * 1000 - now.getTime();
@@ -67,12 +68,4 @@ export function assessWorkload(view: WorkloadView, settings: DetectorSettings = 
     }
   }
   return { signals: [...found.values()], recheckInMs };
-}
-
-/** A rollout under way: the new revision is not fully updated and available yet. */
-function rollingOut(deployment: V1Deployment | undefined): boolean {
-  if (!deployment?.status) return false;
-  const want = deployment.spec?.replicas ?? 1;
-  const { updatedReplicas = 0, availableReplicas = 0, replicas = 0 } = deployment.status;
-  return updatedReplicas < want || availableReplicas < want || replicas > want;
 }

@@ -3,7 +3,8 @@ import { test } from 'node:test';
 import type { V1Deployment, V1Pod, V1ReplicaSet } from '@kubernetes/client-node';
 import type { HealingIncident } from '../api/healing-incident.ts';
 import { healingScore } from '../reconcile/watch-controller.ts';
-import { currentRevisionPods, fixIsLive, rolledOut } from './fix-state.ts';
+import { rolledOut } from '../k8s/rollout.ts';
+import { currentRevisionPods, fixIsLive } from './fix-state.ts';
 
 const deployment = (memory: string, status: V1Deployment['status'] = { observedGeneration: 2, replicas: 2, updatedReplicas: 2, availableReplicas: 2 }): V1Deployment => ({
   apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', generation: 2 },

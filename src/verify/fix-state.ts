@@ -38,11 +38,3 @@ export function currentRevisionPods(deployment: V1Deployment | undefined, replic
   return hash ? pods.filter((p) => p.metadata?.labels?.['pod-template-hash'] === hash) : pods;
 }
 
-/** Every desired replica updated and available: the rollout of the fix is complete. */
-export function rolledOut(deployment: V1Deployment | undefined): boolean {
-  if (!deployment) return true;
-  const want = deployment.spec?.replicas ?? 1;
-  const status = deployment.status;
-  return (status?.observedGeneration ?? 0) >= (deployment.metadata?.generation ?? 0)
-    && (status?.updatedReplicas ?? 0) >= want && (status?.availableReplicas ?? 0) >= want && (status?.replicas ?? 0) <= want;
-}
