@@ -2,10 +2,9 @@
 // killed anywhere (after the commit, after the PR) and restarted ends with exactly one PR.
 // There is no separate branch step to be killed after: the forges create the branch and its
 // commit in one API call (commitFiles with createFrom). The branch is named by the
-// fingerprint, a commit of content the
-// branch already has writes nothing, and an open PR on the branch is found before one is
-// created ("already exists" answers count as found). A PR a person closed is never
-// reopened for the same fix.
+// fingerprint, a commit of content the branch already has writes nothing, and an open PR
+// on the branch is found before one is created ("already exists" answers count as found).
+// A PR a person closed is never reopened for the same fix.
 import type { Forge, PullRequest, RepoRef } from '../forge/index.ts';
 import { PULL_REQUEST_LABELS, fixBranch } from './pull-request-body.ts';
 
