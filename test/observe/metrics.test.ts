@@ -39,6 +39,21 @@ async function watchOf(namespace: string, name: string): Promise<AegisWatch> {
   return cluster.client.get<AegisWatch>(`/apis/gopherguard.dev/v1alpha1/namespaces/${namespace}/aegiswatches/${name}`);
 }
 
+/**
+ * A fresh namespace with the Deployment "web" and an observe-mode watch on it (its Git is
+ * never written to), plus whatever the test adds to the watch's spec: the namespace.
+ */
+async function guardedWeb(prefix: string, web: Omit<Parameters<typeof deployment>[0], 'name'>, watch: (ns: string) => Record<string, unknown> = () => ({})): Promise<string> {
+  const ns = await createNamespace(cluster, prefix);
+  namespaces.push(ns);
+  await cluster.apps.createNamespacedDeployment({ namespace: ns, body: deployment({ name: 'web', ...web }) });
+  await createWatch(cluster.kubeConfig, ns, 'web', {
+    targets: { workloads: [{ kind: 'Deployment', name: 'web' }] }, source: { git: { repo: 'http://127.0.0.1:1/a/b.git', forge: 'gitea' } }, mode: 'observe',
+    ...watch(ns),
+  });
+  return ns;
+}
+
 const condition = (watch: AegisWatch, type: string) => watch.status?.conditions?.find((c) => c.type === type);
 const explain = () => `operator log:\n${logs.slice(-20).join('\n')}`;
 
@@ -52,13 +67,7 @@ after(async () => {
 });
 
 test('a buggy tag\'s 5xx in Prometheus become one ErrorRate incident, with the series and the rollout that began it', async () => {
-  const ns = await createNamespace(cluster, 'metrics');
-  namespaces.push(ns);
-  await cluster.apps.createNamespacedDeployment({ namespace: ns, body: deployment({ name: 'web', image: GOOD }) });
-  await createWatch(cluster.kubeConfig, ns, 'web', {
-    targets: { workloads: [{ kind: 'Deployment', name: 'web' }] },
-    source: { git: { repo: 'http://127.0.0.1:1/a/b.git', forge: 'gitea' } }, mode: 'observe', metrics: FAST,
-  });
+  const ns = await guardedWeb('metrics', { image: GOOD }, () => ({ metrics: FAST }));
   await operatorFor(ns, { prometheus: { url: observability.prometheusUrl } });
   await waitFor('the watch to query Prometheus', async () => condition(await watchOf(ns, 'web'), 'MetricsAvailable')?.status === 'True', 30_000);
   assert.match(condition(await watchOf(ns, 'web'), 'MetricsAvailable')?.message ?? '', /1 rule evaluated against http:\/\/127\.0\.0\.1:\d+: nothing fires/);
@@ -81,13 +90,7 @@ test('a buggy tag\'s 5xx in Prometheus become one ErrorRate incident, with the s
 });
 
 test('a Prometheus that is away is MetricsAvailable=False with the reason, the watch stays Ready, and it recovers', async () => {
-  const ns = await createNamespace(cluster, 'promdown');
-  namespaces.push(ns);
-  await cluster.apps.createNamespacedDeployment({ namespace: ns, body: deployment({ name: 'web', image: GOOD }) });
-  await createWatch(cluster.kubeConfig, ns, 'web', {
-    targets: { workloads: [{ kind: 'Deployment', name: 'web' }] }, source: { git: { repo: 'http://127.0.0.1:1/a/b.git', forge: 'gitea' } }, mode: 'observe',
-    metrics: { ...FAST, prometheus: { url: 'http://127.0.0.1:9/', timeoutSeconds: 2 } },
-  });
+  const ns = await guardedWeb('promdown', { image: GOOD }, () => ({ metrics: { ...FAST, prometheus: { url: 'http://127.0.0.1:9/', timeoutSeconds: 2 } } }));
   const operator = await operatorFor(ns);
   const down = await waitFor('MetricsAvailable=False', async () => {
     const c = condition(await watchOf(ns, 'web'), 'MetricsAvailable');
@@ -103,13 +106,8 @@ test('a Prometheus that is away is MetricsAvailable=False with the reason, the w
 });
 
 test('an Alertmanager alert reaches the webhook (with its token) and becomes an incident; its resolution closes it', async () => {
-  const ns = await createNamespace(cluster, 'alerts');
-  namespaces.push(ns);
-  await cluster.apps.createNamespacedDeployment({ namespace: ns, body: deployment({ name: 'web', image: GOOD }) });
   // No metric rules of its own: what it learns here comes from Alertmanager alone.
-  await createWatch(cluster.kubeConfig, ns, 'web', {
-    targets: { workloads: [{ kind: 'Deployment', name: 'web' }] }, source: { git: { repo: 'http://127.0.0.1:1/a/b.git', forge: 'gitea' } }, mode: 'observe',
-  });
+  const ns = await guardedWeb('alerts', { image: GOOD });
   const operator = await operatorFor(ns, { alerts: { host: '127.0.0.1', port: 0, token: 'shared-secret' } });
   await setAlertReceiver(observability.sandboxDir, { url: `http://127.0.0.1:${operator.alertsPort}/webhooks/alertmanager`, token: 'shared-secret' });
 
@@ -134,29 +132,22 @@ test('an Alertmanager alert reaches the webhook (with its token) and becomes an 
 });
 
 test('a starved CPU, memory near its limit and a rule of the watch\'s own each become their incident, with the fix in bounds', async () => {
-  const ns = await createNamespace(cluster, 'starved');
-  namespaces.push(ns);
-  await cluster.apps.createNamespacedDeployment({
-    namespace: ns,
-    body: deployment({
-      name: 'web', image: BUGGY,
-      // The app needs twice its CPU limit, and its working set is 120Mi of a 128Mi limit.
-      annotations: { 'sandbox.gopherguard.dev/needs-cpu': '500m', 'sandbox.gopherguard.dev/uses-memory': '120Mi' },
-      container: { resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } } },
-    }),
-  });
-  await createWatch(cluster.kubeConfig, ns, 'web', {
-    targets: { workloads: [{ kind: 'Deployment', name: 'web' }] }, source: { git: { repo: 'http://127.0.0.1:1/a/b.git', forge: 'gitea' } }, mode: 'observe',
+  const ns = await guardedWeb('starved', {
+    image: BUGGY,
+    // The app needs twice its CPU limit, and its working set is 120Mi of a 128Mi limit.
+    annotations: { 'sandbox.gopherguard.dev/needs-cpu': '500m', 'sandbox.gopherguard.dev/uses-memory': '120Mi' },
+    container: { resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: '250m', memory: '128Mi' } } },
+  }, (namespace) => ({
     metrics: {
       intervalSeconds: 5, rateWindowSeconds: 10,
       builtIn: { errorRate: { enabled: false }, latency: { enabled: false }, cpuThrottling: { forSeconds: 8 }, memorySaturation: { forSeconds: 8 } },
       rules: [
         { name: 'server-errors', expr: 'sum by (namespace, pod) (rate(http_requests_total{code="500"}[10s]))', threshold: 1, forSeconds: 8, class: 'ServerErrors' },
         // Answers, but its one series has lost the labels that name a workload.
-        { name: 'all-errors', expr: `sum(rate(http_requests_total{namespace="${ns}",code="500"}[10s]))`, threshold: 1, forSeconds: 8, class: 'AllErrors' },
+        { name: 'all-errors', expr: `sum(rate(http_requests_total{namespace="${namespace}",code="500"}[10s]))`, threshold: 1, forSeconds: 8, class: 'AllErrors' },
       ],
     },
-  });
+  }));
   await operatorFor(ns, { prometheus: { url: observability.prometheusUrl } });
   const incidents = await waitFor('three diagnosed incidents', async () => {
     const all = (await listIncidents(cluster.kubeConfig, ns)).filter((i) => i.status?.diagnosis);
